@@ -1,0 +1,115 @@
+#include "base/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include "base/unique_fd.h"
+
+namespace lxc {
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail_sys("open " + path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) return fail_sys("stat " + path);
+  if (S_ISDIR(st.st_mode)) return fail(EISDIR, "read " + path);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_sys("read " + path);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) return fail(EFBIG, "read " + path);
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+static Result<void> write_all(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_sys("write " + what);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
+  std::string dir = dirname_of(path);
+  std::string tmp;
+  UniqueFd fd;
+  std::random_device rd;
+  for (int attempt = 0; attempt < 16 && !fd; ++attempt) {
+    tmp = dir + "/." + basename_of(path) + ".tmp" + std::to_string(rd() % 1000000);
+    fd.reset(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (!fd && errno != EEXIST) return fail_sys("create " + tmp);
+  }
+  if (!fd) return fail(EEXIST, "create temporary file for " + path);
+  auto cleanup = [&] { ::unlink(tmp.c_str()); };
+  if (auto r = write_all(fd.get(), content, tmp); !r) {
+    cleanup();
+    return r;
+  }
+  if (::fchmod(fd.get(), mode) < 0 || ::fsync(fd.get()) < 0) {
+    auto e = sys_error("sync " + tmp);
+    cleanup();
+    return unexpected(e);
+  }
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) < 0) {
+    auto e = sys_error("rename " + tmp + " to " + path);
+    cleanup();
+    return unexpected(e);
+  }
+  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd) ::fsync(dfd.get());
+  return {};
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string dirname_of(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  if (pos == std::string::npos) return ".";
+  if (pos == 0) return "/";
+  return path.substr(0, pos);
+}
+
+std::string basename_of(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  return pos == std::string::npos ? path : path.substr(pos + 1);
+}
+
+Result<void> mkdir_p(const std::string& path, mode_t mode) {
+  if (path.empty()) return {};
+  std::string cur;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    cur = path.substr(0, pos);
+    if (cur.empty()) continue;
+    if (::mkdir(cur.c_str(), mode) < 0 && errno != EEXIST) return fail_sys("mkdir " + cur);
+  }
+  if (!is_dir(path)) return fail(ENOTDIR, "mkdir " + path);
+  return {};
+}
+
+}  // namespace lxc

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/result.h"
+
+namespace lxc {
+
+// Reads a whole regular file (up to max_bytes).
+Result<std::string> read_file(const std::string& path, size_t max_bytes = 64u << 20);
+// Writes a file atomically: a temporary file beside it, fsync, rename, fsync of
+// the directory. Readers see the old content or the new one, never a mix.
+Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+bool path_exists(const std::string& path);
+bool is_dir(const std::string& path);
+std::string dirname_of(const std::string& path);
+std::string basename_of(const std::string& path);
+// mkdir -p.
+Result<void> mkdir_p(const std::string& path, mode_t mode = 0755);
+
+}  // namespace lxc

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lxc {
+
+std::string_view trim(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+// Splits on any of the separator characters, dropping empty pieces.
+std::vector<std::string> split(std::string_view s, std::string_view seps);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+
+// Strict unsigned/signed decimal parse of the whole string (no sign for unsigned,
+// no trailing garbage, no overflow).
+std::optional<uint64_t> parse_u64(std::string_view s);
+std::optional<int64_t> parse_i64(std::string_view s);
+
+// Edit distance, for "did you mean" suggestions.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+// Replaces non-printable bytes so that a value can be shown in an error message,
+// and cuts it to at most max bytes.
+std::string printable(std::string_view s, size_t max = 80);
+
+}  // namespace lxc
