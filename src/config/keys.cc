@@ -21,7 +21,7 @@ constexpr log::Logger kLog("config");
 
 using Check = Result<void> (*)(std::string_view);
 
-std::unexpected<Error> invalid(std::string_view what) { return fail(EINVAL, std::string(what)); }
+unexpected<Error> invalid(std::string_view what) { return fail(EINVAL, std::string(what)); }
 
 // ---- generic rows -------------------------------------------------------
 
@@ -588,7 +588,7 @@ bool is_list_key(std::string_view key) {
   return false;
 }
 
-static std::unexpected<Error> unknown_key(std::string_view key) {
+static unexpected<Error> unknown_key(std::string_view key) {
   std::string msg = "unknown configuration key";
   if (auto hint = suggest_key(key); !hint.empty()) msg += " (" + hint + ")";
   return fail(EINVAL, msg);

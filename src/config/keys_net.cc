@@ -12,7 +12,7 @@ namespace {
 using Check = Result<void> (*)(std::string_view);
 using Canon = Result<std::string> (*)(std::string_view);
 
-std::unexpected<Error> invalid(std::string what) { return fail(EINVAL, std::move(what)); }
+unexpected<Error> invalid(std::string what) { return fail(EINVAL, std::move(what)); }
 
 template <std::string NetDev::*M, Check C = nullptr>
 Result<void> set_str(NetDev& d, std::string_view v) {

@@ -14,7 +14,7 @@
 namespace lxc::config {
 namespace {
 
-std::unexpected<Error> invalid(std::string_view v, std::string_view expected) {
+unexpected<Error> invalid(std::string_view v, std::string_view expected) {
   return fail(EINVAL, "invalid value \"" + printable(v) + "\": expected " + std::string(expected));
 }
 

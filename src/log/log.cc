@@ -125,11 +125,11 @@ bool enabled(Level level) {
   return to_stderr || to_sinks;
 }
 
-void emit(Level level, std::string_view module, const std::source_location& loc, std::string_view msg) {
+void emit(Level level, std::string_view module, const SourceLoc& loc, std::string_view msg) {
   int saved_errno = errno;
   auto& st = state();
   const auto& s = st.settings;
-  std::string_view file = loc.file_name();
+  std::string_view file = loc.file;
   if (auto pos = file.find_last_of('/'); pos != std::string_view::npos) file.remove_prefix(pos + 1);
 
   if (level >= s.level && st.file) {
@@ -141,13 +141,13 @@ void emit(Level level, std::string_view module, const std::source_location& loc,
     std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
     std::string line = fmt::format("{} {} {}.{:03} {:<8} {} - {}:{}:{} - {}\n", s.prog.empty() ? "lxcpp" : s.prog,
                                    s.container, stamp, tv.tv_usec / 1000, level_name(level), module, file,
-                                   loc.function_name(), loc.line(), msg);
+                                   loc.function, loc.line, msg);
     // One write() per line so that concurrent writers using O_APPEND do not interleave.
     [[maybe_unused]] ssize_t n = ::write(st.file.get(), line.data(), line.size());
   }
   if (level >= s.level && s.syslog) {
     ::syslog(syslog_priority(level), "%s %s - %s:%u - %.*s", s.container.c_str(), std::string(module).c_str(),
-             std::string(file).c_str(), loc.line(), static_cast<int>(msg.size()), msg.data());
+             std::string(file).c_str(), loc.line, static_cast<int>(msg.size()), msg.data());
   }
   if (!s.quiet && level >= s.stderr_level) {
     std::string line = s.prog.empty() ? std::string() : s.prog + ": ";

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <optional>
-#include <source_location>
 #include <string>
 #include <string_view>
 
@@ -38,14 +37,26 @@ int apply_config(std::string_view file, std::optional<Level> level, std::optiona
 const Settings& settings();
 void set_container(std::string_view name);
 
-struct FmtLoc {
-  fmt::string_view fmt;
-  std::source_location loc;
-  template <class S>
-  FmtLoc(const S& s, std::source_location l = std::source_location::current()) : fmt(s), loc(l) {}
+// Where a log call stands in the source. std::source_location would do, but
+// clang 14 (used for the fuzzers) lacks it; the builtins work in both.
+struct SourceLoc {
+  const char* file;
+  const char* function;
+  unsigned line;
+  static constexpr SourceLoc current(const char* f = __builtin_FILE(), const char* fn = __builtin_FUNCTION(),
+                                     unsigned l = __builtin_LINE()) {
+    return {f, fn, l};
+  }
 };
 
-void emit(Level level, std::string_view module, const std::source_location& loc, std::string_view msg);
+struct FmtLoc {
+  fmt::string_view fmt;
+  SourceLoc loc;
+  template <class S>
+  FmtLoc(const S& s, SourceLoc l = SourceLoc::current()) : fmt(s), loc(l) {}
+};
+
+void emit(Level level, std::string_view module, const SourceLoc& loc, std::string_view msg);
 bool enabled(Level level);
 
 class Logger {
