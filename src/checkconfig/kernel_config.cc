@@ -1,0 +1,1 @@
+#include "checkconfig/kernel_config.h"

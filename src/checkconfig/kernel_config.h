@@ -1,0 +1,2 @@
+#pragma once
+// Placeholder: the kernel-config checker behind lxc-checkconfig.
