@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what lxcpp needs to build and test on Debian 12 (run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  build-essential cmake pkg-config
+  libfmt-dev libcap-dev zlib1g-dev
+  googletest libgtest-dev
+  clang libclang-rt-14-dev
+  busybox-static
+  iproute2 util-linux procps tmux
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# Always refresh the package lists: the tests fetch LXC's packages as reference data.
+apt-get update -qq
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
