@@ -119,7 +119,10 @@ void setup_logging(const CommonArgs& args, std::string_view prog) {
   s.container = args.name;
   s.quiet = args.quiet;
   s.file = args.logfile;
-  if (auto l = log::parse_level(args.logpriority)) s.level = *l;
+  if (auto l = log::parse_level(args.logpriority)) {
+    s.level = *l;
+    s.level_from_cli = true;
+  }
   if (int err = log::configure(s); err != 0 && !args.quiet)
     std::fprintf(stderr, "%s: cannot open log file %s: %s\n", s.prog.c_str(), args.logfile.c_str(), std::strerror(err));
 }

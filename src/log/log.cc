@@ -102,7 +102,7 @@ int configure(const Settings& s) {
 
 int apply_config(std::string_view file, std::optional<Level> level, std::optional<int> syslog) {
   auto& st = state();
-  if (level) st.settings.level = *level;
+  if (level && !st.settings.level_from_cli) st.settings.level = *level;
   if (syslog) {
     st.settings.syslog = syslog;
     open_syslog();

@@ -20,6 +20,7 @@ std::optional<int> parse_syslog_facility(std::string_view s);
 
 struct Settings {
   Level level = Level::Error;       // threshold for the log file and syslog
+  bool level_from_cli = false;      // -l was given: lxc.log.level does not override it
   std::string file;                 // empty: no log file
   std::optional<int> syslog;        // facility, when syslog is on
   bool quiet = false;               // -q: nothing on stderr
