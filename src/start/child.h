@@ -1,0 +1,36 @@
+// Internal to start/: what the container's first process needs, and its
+// entry point. Everything here runs between clone() and execve(): no
+// exceptions, no unwinding; failures go to the monitor over the sync socket.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/conf.h"
+
+namespace lxc::start {
+
+struct ChildSpec {
+  const config::Conf* conf = nullptr;
+  std::string name;
+  std::string lxcpath;
+  std::string rootfs;  // host path; empty: share the host's root
+  int sync_fd = -1;
+  int console_fd = -1;  // pty slave for /dev/console and init's stdio; -1: none
+  std::string console_path;               // that slave's /dev/pts path on the host
+  std::vector<std::string> tty_paths;     // slaves for /dev/tty1..N
+  std::vector<std::string> argv;
+  bool execute = false;  // run lxcpp's init with argv as its child
+  bool userns = false;
+  bool new_netns = false;
+  bool new_cgroupns = false;
+  std::vector<int> keep_fds;  // fds that survive into the container (stdio for execute, -C off)
+};
+
+[[noreturn]] void child_main(const ChildSpec& spec);
+
+// lxc-execute's PID 1: runs argv as its child, forwards signals to it, reaps
+// orphans, and exits with the child's status.
+[[noreturn]] void run_init(const std::vector<std::string>& argv, int sync_fd);
+
+}  // namespace lxc::start

@@ -1,0 +1,286 @@
+#include "start/monitor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "commands/commands.h"
+#include "config/keys.h"
+#include "log/log.h"
+
+namespace lxc::start {
+namespace {
+
+constexpr log::Logger kLog("monitor");
+
+void set_client_timeout(int fd) {
+  struct timeval tv {1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+}  // namespace
+
+Monitor::Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener)
+    : name_(std::move(name)), lxcpath_(std::move(lxcpath)), conf_(conf), listener_(std::move(listener)),
+      ring_(conf.console_buffer_size.value_or(0)) {
+  sigset_t set;
+  ::sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::sigaddset(&set, s);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  signal_fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+}
+
+void Monitor::set_console(UniqueFd master, bool proxy_stdio) {
+  console_ = std::move(master);
+  proxy_stdio_ = proxy_stdio;
+  stdin_open_ = proxy_stdio;
+}
+
+void Monitor::set_console_log(const std::string& path) {
+  if (path.empty()) return;
+  console_log_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!console_log_) kLog.warn("cannot open console log {}: {}", path, std::strerror(errno));
+}
+
+void Monitor::set_state(State s) {
+  if (s == state_) return;
+  state_ = s;
+  kLog.info("{} is {}", name_, state_name(s));
+  // Push the change to every subscriber; drop the ones that went away.
+  for (auto it = state_clients_.begin(); it != state_clients_.end();) {
+    if (!commands::send_response(it->get(), static_cast<int32_t>(s))) {
+      it = state_clients_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+bool Monitor::reap() {
+  for (;;) {
+    int status = 0;
+    pid_t p = ::waitpid(-1, &status, WNOHANG);
+    if (p <= 0) break;
+    if (p == init_pid_) {
+      init_status_ = status;
+      init_exited_ = true;
+    }
+  }
+  return init_exited_;
+}
+
+void Monitor::pump_console() {
+  char buf[8192];
+  ssize_t n = ::read(console_.get(), buf, sizeof buf);
+  if (n <= 0) {
+    // EIO: every slave is closed (init has not opened it yet or is gone).
+    if (n < 0 && errno == EAGAIN) return;
+    return;
+  }
+  ring_.write(buf, static_cast<size_t>(n));
+  if (console_log_) [[maybe_unused]] auto r = commands::write_all(console_log_.get(), buf, static_cast<size_t>(n));
+  if (proxy_stdio_) [[maybe_unused]] auto r = commands::write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
+}
+
+void Monitor::pump_stdin() {
+  char buf[4096];
+  ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+  if (n <= 0) {
+    stdin_open_ = false;
+    return;
+  }
+  [[maybe_unused]] auto r = commands::write_all(console_.get(), buf, static_cast<size_t>(n));
+}
+
+void Monitor::handle_client(int fd) {
+  set_client_timeout(fd);
+  auto req = commands::read_request(fd);
+  if (!req) return;
+  auto& [h, data] = *req;
+  using commands::Cmd;
+  switch (static_cast<Cmd>(h.cmd)) {
+    case Cmd::GetState:
+      (void)commands::send_response(fd, static_cast<int32_t>(state_));
+      break;
+    case Cmd::GetInitPid:
+      (void)commands::send_response(fd, init_exited_ ? -ESRCH : init_pid_);
+      break;
+    case Cmd::GetInitPidFd:
+      (void)commands::send_response(fd, init_pidfd_ ? 0 : -ESRCH, {}, init_pidfd_.get());
+      break;
+    case Cmd::GetName:
+      (void)commands::send_response(fd, 0, name_);
+      break;
+    case Cmd::Stop: {
+      int sig = h.arg > 0 ? static_cast<int>(h.arg) : SIGKILL;
+      int rc = 0;
+      if (init_exited_) {
+        rc = -ESRCH;
+      } else {
+        if (state_ == State::Frozen && hooks_.thaw) (void)hooks_.thaw();
+        if (sig == SIGKILL) set_state(State::Stopping);
+        if (::kill(init_pid_, sig) < 0) rc = -errno;
+      }
+      (void)commands::send_response(fd, rc);
+      break;
+    }
+    case Cmd::Freeze:
+    case Cmd::Unfreeze: {
+      bool freeze = static_cast<Cmd>(h.cmd) == Cmd::Freeze;
+      int rc = 0;
+      if (!hooks_.freeze) {
+        rc = -ENOTSUP;
+      } else if (freeze) {
+        set_state(State::Freezing);
+        auto r = hooks_.freeze();
+        if (!r) {
+          rc = -(r.error().code ? r.error().code : EIO);
+          set_state(State::Running);
+        } else {
+          set_state(State::Frozen);
+        }
+      } else {
+        auto r = hooks_.thaw();
+        if (!r) {
+          rc = -(r.error().code ? r.error().code : EIO);
+        } else {
+          set_state(State::Thawed);
+          set_state(State::Running);
+        }
+      }
+      (void)commands::send_response(fd, rc);
+      break;
+    }
+    case Cmd::GetCgroups:
+      (void)commands::send_response(fd, 0, hooks_.cgroup_paths ? hooks_.cgroup_paths() : "");
+      break;
+    case Cmd::GetConfigItem: {
+      auto v = config::get_item(conf_, data);
+      if (v) (void)commands::send_response(fd, 0, *v);
+      else (void)commands::send_response(fd, -(v.error().code ? v.error().code : EINVAL), v.error().what);
+      break;
+    }
+    case Cmd::AddStateClient: {
+      // Keep the connection: later transitions are pushed on it.
+      if (commands::send_response(fd, static_cast<int32_t>(state_))) {
+        state_clients_.emplace_back(::dup(fd));
+      }
+      break;
+    }
+    case Cmd::Console: {
+      int n = static_cast<int>(h.arg);
+      if (n == -1) {
+        for (size_t i = 0; i < ttys_.size(); ++i) {
+          if (i >= tty_busy_.size() || !tty_busy_[i]) {
+            n = static_cast<int>(i) + 1;
+            break;
+          }
+        }
+        if (n == -1) {
+          (void)commands::send_response(fd, -EBUSY, "all ttys are busy");
+          break;
+        }
+      }
+      if (n == 0) {
+        if (!console_) (void)commands::send_response(fd, -ENODEV, "the container has no console");
+        else (void)commands::send_response(fd, 0, {}, console_.get());
+        break;
+      }
+      if (n < 0 || n > static_cast<int>(ttys_.size())) {
+        (void)commands::send_response(fd, -EINVAL,
+                                      "tty " + std::to_string(n) + " does not exist (lxc.tty.max = " +
+                                          std::to_string(ttys_.size()) + ")");
+        break;
+      }
+      (void)commands::send_response(fd, n, {}, ttys_[n - 1].get());
+      break;
+    }
+    case Cmd::ConsoleLog: {
+      std::string contents = ring_.contents();
+      if (h.arg == 1) ring_.clear();
+      (void)commands::send_response(fd, 0, contents);
+      break;
+    }
+    default:
+      (void)commands::send_response(fd, -ENOSYS, "unknown command");
+  }
+}
+
+int Monitor::run() {
+  if (console_) ::fcntl(console_.get(), F_SETFL, ::fcntl(console_.get(), F_GETFL) | O_NONBLOCK);
+  while (!init_exited_) {
+    std::vector<pollfd> fds;
+    fds.push_back({signal_fd_.get(), POLLIN, 0});
+    fds.push_back({listener_.get(), POLLIN, 0});
+    int console_idx = -1, stdin_idx = -1;
+    if (console_) {
+      console_idx = static_cast<int>(fds.size());
+      fds.push_back({console_.get(), POLLIN, 0});
+    }
+    if (stdin_open_) {
+      stdin_idx = static_cast<int>(fds.size());
+      fds.push_back({STDIN_FILENO, POLLIN, 0});
+    }
+    size_t clients_idx = fds.size();
+    for (auto& c : state_clients_) fds.push_back({c.get(), POLLIN, 0});
+
+    int n = ::poll(fds.data(), fds.size(), -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      kLog.error("poll: {}", std::strerror(errno));
+      break;
+    }
+    if (fds[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGCHLD) continue;
+        // A signal to the monitor (Ctrl-C with -F, kill) stops the container
+        // the way LXC does: it is passed to init.
+        if (!init_exited_) ::kill(init_pid_, static_cast<int>(si.ssi_signo) == SIGINT ? SIGKILL : SIGTERM);
+      }
+      reap();
+    }
+    if (fds[1].revents & POLLIN) {
+      for (;;) {
+        int c = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) break;
+        // Only root and the container's owner may talk to the monitor.
+        struct ucred cred {};
+        socklen_t len = sizeof cred;
+        if (::getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && (cred.uid == 0 || cred.uid == ::geteuid()))
+          handle_client(c);
+        ::close(c);
+      }
+    }
+    if (console_idx >= 0 && (fds[console_idx].revents & (POLLIN | POLLHUP))) {
+      if (fds[console_idx].revents & POLLIN) pump_console();
+      else ::usleep(10000);  // no slave open yet: avoid spinning on POLLHUP
+    }
+    if (stdin_idx >= 0 && (fds[stdin_idx].revents & (POLLIN | POLLHUP))) pump_stdin();
+    for (size_t i = clients_idx; i < fds.size(); ++i) {
+      if (fds[i].revents & (POLLHUP | POLLERR | POLLIN)) state_clients_[i - clients_idx].reset();
+    }
+    std::erase_if(state_clients_, [](const UniqueFd& f) { return !f; });
+  }
+  if (console_) {
+    // Whatever init wrote last.
+    for (int i = 0; i < 16; ++i) {
+      char buf[8192];
+      ssize_t r = ::read(console_.get(), buf, sizeof buf);
+      if (r <= 0) break;
+      ring_.write(buf, static_cast<size_t>(r));
+      if (console_log_) (void)commands::write_all(console_log_.get(), buf, static_cast<size_t>(r));
+      if (proxy_stdio_) (void)commands::write_all(STDOUT_FILENO, buf, static_cast<size_t>(r));
+    }
+  }
+  return init_status_;
+}
+
+}  // namespace lxc::start

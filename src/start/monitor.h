@@ -1,0 +1,74 @@
+// Internal to start/: the monitor's main loop once the container runs. It
+// owns init, the console and tty masters and the command socket, answers the
+// tools, tells state clients about every transition, and cleans up when init
+// exits.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/unique_fd.h"
+#include "config/conf.h"
+#include "console/pty.h"
+#include "state/state.h"
+
+namespace lxc::start {
+
+struct MonitorHooks {
+  std::function<Result<void>()> freeze;
+  std::function<Result<void>()> thaw;
+  std::function<std::string()> cgroup_paths;
+};
+
+class Monitor {
+ public:
+  Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener);
+
+  void set_init(pid_t pid, UniqueFd pidfd) {
+    init_pid_ = pid;
+    init_pidfd_ = std::move(pidfd);
+  }
+  // The console pty master; with proxy_stdio its traffic also goes to and
+  // from this process's stdin/stdout (lxc-start -F).
+  void set_console(UniqueFd master, bool proxy_stdio);
+  void set_console_log(const std::string& path);
+  void add_tty(UniqueFd master) { ttys_.push_back(std::move(master)); }
+  void set_hooks(MonitorHooks h) { hooks_ = std::move(h); }
+
+  State state() const { return state_; }
+  void set_state(State s);
+
+  // Serves until init has exited; returns init's wait status.
+  int run();
+
+ private:
+  void handle_client(int fd);
+  void pump_console();
+  void pump_stdin();
+  bool reap();
+
+  std::string name_;
+  std::string lxcpath_;
+  const config::Conf& conf_;
+  UniqueFd listener_;
+  UniqueFd signal_fd_;
+  pid_t init_pid_ = -1;
+  UniqueFd init_pidfd_;
+  int init_status_ = 0;
+  bool init_exited_ = false;
+  State state_ = State::Starting;
+  UniqueFd console_;
+  bool proxy_stdio_ = false;
+  bool stdin_open_ = false;
+  UniqueFd console_log_;
+  console::RingBuffer ring_;
+  std::vector<UniqueFd> ttys_;
+  std::vector<bool> tty_busy_;
+  std::vector<UniqueFd> state_clients_;
+  MonitorHooks hooks_;
+};
+
+}  // namespace lxc::start

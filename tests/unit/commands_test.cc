@@ -1,0 +1,71 @@
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "commands/commands.h"
+
+namespace lxc::commands {
+namespace {
+
+TEST(Commands, SocketNameFitsAndIsStable) {
+  EXPECT_EQ(socket_name("/var/lib/lxc", "c1"), "lxcpp//var/lib/lxc/c1/command");
+  std::string long_path(200, 'a');
+  std::string n = socket_name("/" + long_path, "c1");
+  EXPECT_LT(n.size(), 107u);
+  EXPECT_EQ(n, socket_name("/" + long_path, "c1"));
+  EXPECT_NE(n, socket_name("/" + long_path, "c2"));
+}
+
+TEST(Commands, RequestResponseWithDataAndFd) {
+  std::string lxcpath = "/tmp/lxcpp-unit-" + std::to_string(getpid());
+  auto listener = listen(lxcpath, "c1");
+  ASSERT_TRUE(listener) << listener.error().what;
+  // A second monitor for the same container cannot bind.
+  auto second = listen(lxcpath, "c1");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, EADDRINUSE);
+
+  std::thread server([&] {
+    int c;
+    do {
+      c = accept4(listener->get(), nullptr, nullptr, SOCK_CLOEXEC);
+    } while (c < 0 && errno == EAGAIN && (usleep(1000), true));
+    auto req = read_request(c);
+    ASSERT_TRUE(req);
+    EXPECT_EQ(req->first.cmd, static_cast<uint32_t>(Cmd::GetConfigItem));
+    EXPECT_EQ(req->second, "lxc.uts.name");
+    EXPECT_EQ(req->first.arg, 7);
+    (void)send_response(c, 3, "value", STDIN_FILENO);
+    close(c);
+  });
+  auto r = call(lxcpath, "c1", Cmd::GetConfigItem, 7, "lxc.uts.name");
+  server.join();
+  ASSERT_TRUE(r) << r.error().what;
+  EXPECT_EQ(r->ret, 3);
+  EXPECT_EQ(r->data, "value");
+  EXPECT_TRUE(static_cast<bool>(r->fd));
+}
+
+TEST(Commands, NoMonitorMeansStopped) {
+  auto s = get_state("/tmp/lxcpp-unit-none", "nothing-here");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*s, State::Stopped);
+  EXPECT_FALSE(is_running("/tmp/lxcpp-unit-none", "nothing-here"));
+}
+
+TEST(Commands, SilentMonitorTimesOut) {
+  std::string lxcpath = "/tmp/lxcpp-unit-silent-" + std::to_string(getpid());
+  auto listener = listen(lxcpath, "c1");
+  ASSERT_TRUE(listener);
+  // Nobody accepts: the kernel queues the connection, and the answer never comes.
+  auto r = call(lxcpath, "c1", Cmd::GetState, 0, {}, std::chrono::milliseconds(200));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ETIMEDOUT);
+  EXPECT_NE(r.error().what.find("did not answer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lxc::commands
