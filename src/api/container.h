@@ -7,8 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <optional>
+
 #include "base/result.h"
 #include "config/config_file.h"
+#include "start/start.h"
+#include "state/state.h"
 
 namespace lxc::api {
 
@@ -31,6 +36,34 @@ class Container {
 
   // Reads the config (rcfile when given, else config_path()).
   Result<config::ConfigFile> load_config(const std::string& rcfile = {}) const;
+
+  // ---- runtime (lifecycle.cc) ----
+  // Starts with cfg; see start::start for what the result means.
+  Result<int> start(config::ConfigFile cfg, const start::StartOptions& opts) const;
+  State state() const;  // STOPPED when no monitor answers
+  bool is_running() const { return state() != State::Stopped; }
+  Result<pid_t> init_pid() const;
+  // Sends sig to init (the graceful stop and reboot of lxc-stop).
+  Result<void> signal_init(int sig) const;
+  // SIGKILLs init through the monitor (lxc-stop -k).
+  Result<void> kill() const;
+  Result<void> freeze() const;
+  Result<void> unfreeze() const;
+  // Waits until the container is in one of states; nullopt timeout waits
+  // forever. ETIMEDOUT when the time ran out.
+  Result<State> wait_for(const std::vector<State>& states, std::optional<std::chrono::milliseconds> timeout) const;
+  // A config item as the running container has it (or from the file when stopped).
+  Result<std::string> get_running_config_item(std::string_view key) const;
+  // The monitor's cgroup paths (serialized, see cgroups::Cgroup::serialize).
+  Result<std::string> cgroup_paths() const;
+
+  // ---- introspection (introspect.cc) ----
+  // Addresses of the container's interfaces, lo excluded (family 0: both).
+  std::vector<std::string> ips(int family = 0) const;
+  struct Stats {
+    std::optional<uint64_t> cpu_ns, blkio_bytes, memory_bytes, kmem_bytes;
+  };
+  Result<Stats> stats() const;
 
  private:
   std::string name_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/conf.h"
+#include "rootfs/rootfs.h"
 
 namespace lxc::start {
 
@@ -24,6 +25,7 @@ struct ChildSpec {
   bool userns = false;
   bool new_netns = false;
   bool new_cgroupns = false;
+  rootfs::CgroupMounts cgroup_mounts;  // for lxc.mount.auto = cgroup*
   std::vector<int> keep_fds;  // fds that survive into the container (stdio for execute, -C off)
 };
 

@@ -1,0 +1,125 @@
+// The runtime half of api::Container: start, state, signals, freezing and
+// waiting, all through the container's monitor and its command socket.
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <poll.h>
+
+#include <algorithm>
+
+#include "api/container.h"
+#include "base/file.h"
+#include "config/system.h"
+#include "commands/commands.h"
+#include "log/log.h"
+
+namespace lxc::api {
+
+using commands::Cmd;
+
+namespace {
+
+Result<void> simple_call(const Container& c, Cmd cmd, int64_t arg = 0) {
+  auto r = commands::call(c.lxcpath(), c.name(), cmd, arg);
+  if (!r) {
+    if (r.error().code == ECONNREFUSED || r.error().code == ENOENT) return fail(ESRCH, c.name() + " is not running");
+    return unexpected(r.error());
+  }
+  if (r->ret < 0) return fail(-r->ret, r->data.empty() ? c.name() : r->data);
+  return {};
+}
+
+int64_t now_ms() {
+  struct timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+Result<int> Container::start(config::ConfigFile cfg, const start::StartOptions& opts) const {
+  // The container's own log: lxc.log.file, else LXC's default place, unless
+  // the command line named one (-o wins, as in LXC).
+  const auto& conf = cfg.conf();
+  std::string logfile = conf.log_file.empty() ? log_path_default() : conf.log_file;
+  std::optional<log::Level> level;
+  if (conf.log_level) level = static_cast<log::Level>(*conf.log_level);
+  std::optional<int> syslog;
+  if (!conf.log_syslog.empty()) syslog = log::parse_syslog_facility(conf.log_syslog);
+  // LXC's log directory is made on demand; a container directory is not
+  // (lxc-execute of an undefined container logs nowhere rather than make one).
+  if (log::settings().file.empty() && dirname_of(logfile) == config::default_paths().log_dir)
+    (void)mkdir_p(dirname_of(logfile), 0755);
+  if (!conf.log_file.empty() || is_dir(dirname_of(logfile)))
+    if (int err = log::apply_config(logfile, level, syslog); err != 0)
+      return fail(err, "cannot open the log file " + logfile);
+  return start::start(name_, lxcpath_, std::move(cfg), opts);
+}
+
+State Container::state() const {
+  auto s = commands::get_state(lxcpath_, name_);
+  return s ? *s : State::Stopped;
+}
+
+Result<pid_t> Container::init_pid() const { return commands::get_init_pid(lxcpath_, name_); }
+
+Result<void> Container::signal_init(int sig) const { return simple_call(*this, Cmd::Stop, sig); }
+Result<void> Container::kill() const { return simple_call(*this, Cmd::Stop, SIGKILL); }
+Result<void> Container::freeze() const { return simple_call(*this, Cmd::Freeze); }
+Result<void> Container::unfreeze() const { return simple_call(*this, Cmd::Unfreeze); }
+
+Result<std::string> Container::get_running_config_item(std::string_view key) const {
+  auto r = commands::call(lxcpath_, name_, Cmd::GetConfigItem, 0, key);
+  if (!r) {
+    auto cfg = load_config();
+    if (!cfg) return unexpected(cfg.error());
+    return cfg->get_item(key);
+  }
+  if (r->ret < 0) return fail(-r->ret, r->data);
+  return r->data;
+}
+
+Result<std::string> Container::cgroup_paths() const {
+  auto r = commands::call(lxcpath_, name_, Cmd::GetCgroups);
+  if (!r) return fail(ESRCH, name_ + " is not running");
+  return r->data;
+}
+
+Result<State> Container::wait_for(const std::vector<State>& states,
+                                  std::optional<std::chrono::milliseconds> timeout) const {
+  auto wanted = [&](State s) { return std::find(states.begin(), states.end(), s) != states.end(); };
+  const int64_t deadline = timeout ? now_ms() + timeout->count() : INT64_MAX;
+  for (;;) {
+    // Subscribe to the monitor's state changes; without a monitor the
+    // container is STOPPED, and we look again shortly for one to appear.
+    auto fd = commands::connect(lxcpath_, name_);
+    if (!fd) {
+      if (wanted(State::Stopped)) return State::Stopped;
+    } else {
+      commands::RequestHeader h{static_cast<uint32_t>(Cmd::AddStateClient), 0, 0};
+      if (commands::write_all(fd->get(), &h, sizeof h)) {
+        for (;;) {
+          int64_t left = deadline - now_ms();
+          if (left <= 0) return fail(ETIMEDOUT, "timed out waiting for " + name_);
+          struct pollfd p {fd->get(), POLLIN, 0};
+          int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX)));
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) continue;
+          commands::ResponseHeader rh;
+          if (!commands::read_all(fd->get(), &rh, sizeof rh)) {
+            // The monitor went away: the container stopped.
+            if (wanted(State::Stopped)) return State::Stopped;
+            break;
+          }
+          auto s = static_cast<State>(rh.ret);
+          if (wanted(s)) return s;
+        }
+      }
+    }
+    if (now_ms() >= deadline) return fail(ETIMEDOUT, "timed out waiting for " + name_);
+    ::usleep(10 * 1000);
+  }
+}
+
+}  // namespace lxc::api

@@ -1,0 +1,237 @@
+// The container's first process, from clone() to execve(). Order matters and
+// each step says why it stands where it does.
+#include "start/child.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/file.h"
+#include "base/strings.h"
+#include "rootfs/rootfs.h"
+#include "security/caps.h"
+#include "start/sync.h"
+
+namespace lxc::start {
+namespace {
+
+[[noreturn]] void die(int sync_fd, Error e) {
+  send_error(sync_fd, e);
+  ::_exit(1);
+}
+
+void check(int sync_fd, Result<void> r, std::string_view step) {
+  if (!r) die(sync_fd, with_context(std::move(r.error()), step));
+}
+
+// Keeps only the fds the container should see; the rest of the monitor's
+// (log file, command socket, other ptys) must not leak into it.
+void close_other_fds(const ChildSpec& spec) {
+  std::vector<int> keep = spec.keep_fds;
+  keep.push_back(spec.sync_fd);
+  if (spec.console_fd >= 0) keep.push_back(spec.console_fd);
+  std::sort(keep.begin(), keep.end());
+  int next = 0;
+  for (int fd : keep) {
+    if (fd > next) ::syscall(SYS_close_range, next, fd - 1, 0);
+    next = fd + 1;
+  }
+  ::syscall(SYS_close_range, next, ~0U, 0);
+}
+
+Result<void> loopback_up() {
+  int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return fail_sys("socket");
+  struct ifreq ifr {};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  int rc = ::ioctl(s, SIOCGIFFLAGS, &ifr);
+  if (rc == 0) {
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    rc = ::ioctl(s, SIOCSIFFLAGS, &ifr);
+  }
+  int saved = errno;
+  ::close(s);
+  errno = saved;
+  if (rc < 0) return fail_sys("bring up lo");
+  return {};
+}
+
+// /proc files take a plain write; they cannot be replaced atomically.
+Result<void> write_proc(const std::string& path, const std::string& value, const std::string& what) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || ::write(fd, value.data(), value.size()) < 0) {
+    auto e = sys_error(what + ": write " + path);
+    if (fd >= 0) ::close(fd);
+    return unexpected(e);
+  }
+  ::close(fd);
+  return {};
+}
+
+Result<void> apply_sysctls(const config::Conf& conf) {
+  for (const auto& [key, value] : conf.sysctls) {
+    std::string path = "/proc/sys/" + key;
+    std::replace(path.begin() + 10, path.end(), '.', '/');
+    if (auto r = write_proc(path, value, "lxc.sysctl." + key); !r) return r;
+  }
+  for (const auto& [key, value] : conf.procs)
+    if (auto r = write_proc("/proc/self/" + key, value, "lxc.proc." + key); !r) return r;
+  return {};
+}
+
+Result<int> rlimit_resource(std::string_view name) {
+  static constexpr std::pair<std::string_view, int> kLimits[] = {
+      {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},
+      {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},     {"locks", RLIMIT_LOCKS},
+      {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+      {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC},     {"rss", RLIMIT_RSS},
+      {"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},   {"sigpending", RLIMIT_SIGPENDING},
+      {"stack", RLIMIT_STACK}};
+  for (auto [n, r] : kLimits)
+    if (n == name) return r;
+  return fail(EINVAL, "unknown resource " + std::string(name));
+}
+
+Result<void> apply_prlimits(const config::Conf& conf) {
+  for (const auto& [key, value] : conf.prlimits) {
+    auto res = rlimit_resource(key);
+    if (!res) return unexpected(res.error());
+    auto parse = [](std::string_view s) -> rlim_t {
+      if (s == "unlimited") return RLIM_INFINITY;
+      return static_cast<rlim_t>(parse_u64(s).value_or(0));
+    };
+    struct rlimit rl {};
+    auto colon = value.find(':');
+    rl.rlim_cur = parse(std::string_view(value).substr(0, colon));
+    rl.rlim_max = colon == std::string::npos ? rl.rlim_cur : parse(std::string_view(value).substr(colon + 1));
+    if (::setrlimit(*res, &rl) < 0) return fail_sys("lxc.prlimit." + key + " = " + value);
+  }
+  return {};
+}
+
+Result<void> switch_identity(const config::Conf& conf) {
+  uid_t uid = conf.init_uid.value_or(0);
+  gid_t gid = conf.init_gid.value_or(0);
+  std::vector<gid_t> groups(conf.init_groups.begin(), conf.init_groups.end());
+  // setgroups before setgid/setuid: afterwards the privilege is gone.
+  if (::setgroups(groups.size(), groups.data()) < 0 && errno != EPERM) return fail_sys("setgroups");
+  if (::setresgid(gid, gid, gid) < 0) return fail_sys("setgid " + std::to_string(gid));
+  if (::setresuid(uid, uid, uid) < 0) return fail_sys("setuid " + std::to_string(uid));
+  return {};
+}
+
+void set_environment(const ChildSpec& spec) {
+  const config::Conf& conf = *spec.conf;
+  std::string term = std::getenv("TERM") ? std::getenv("TERM") : "";
+  // The host's environment stays outside; lxc.environment names what to pass.
+  std::vector<std::pair<std::string, std::string>> keep;
+  for (const auto& e : conf.environment) {
+    auto eq = e.find('=');
+    if (eq != std::string::npos) {
+      keep.emplace_back(e.substr(0, eq), e.substr(eq + 1));
+    } else if (const char* v = std::getenv(e.c_str())) {
+      keep.emplace_back(e, v);
+    }
+  }
+  ::clearenv();
+  ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+  ::setenv("container", "lxc", 1);
+  if (!term.empty() && spec.execute) ::setenv("TERM", term.c_str(), 1);
+  if (spec.tty_paths.size()) {
+    std::string ttys;
+    for (size_t i = 1; i <= spec.tty_paths.size(); ++i) ttys += (i > 1 ? " " : "") + ("tty" + std::to_string(i));
+    ::setenv("container_ttys", ttys.c_str(), 1);
+  }
+  for (const auto& [k, v] : keep) ::setenv(k.c_str(), v.c_str(), 1);
+}
+
+}  // namespace
+
+void child_main(const ChildSpec& spec) {
+  const config::Conf& conf = *spec.conf;
+  int sync = spec.sync_fd;
+  // If the monitor dies before we exec, so do we; the kernel keeps this
+  // across execve, so a SIGKILLed monitor takes its container with it.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  close_other_fds(spec);
+  ::signal(SIGPIPE, SIG_DFL);
+
+  check(sync, send_step(sync, SyncStep::ChildCloned), "start");
+  // Wait until the monitor has written the id maps, put us in the cgroups
+  // and moved the network interfaces in: nothing below may run before.
+  check(sync, expect_step(sync, SyncStep::Continue), "wait for the monitor");
+
+  if (spec.userns) {
+    // Become the mapped root; until the maps existed we were the overflow id.
+    if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
+      die(sync, sys_error("become root in the user namespace"));
+    ::setgroups(0, nullptr);
+  }
+
+  // The cgroup namespace is made here, not at clone(): its root is the
+  // cgroup we are in when it is made, and the monitor has only now moved us
+  // into the container's cgroup.
+  if (spec.new_cgroupns && ::unshare(CLONE_NEWCGROUP) < 0) die(sync, sys_error("unshare the cgroup namespace"));
+
+  std::string hostname = conf.uts_name.empty() ? spec.name : conf.uts_name;
+  if (::sethostname(hostname.data(), hostname.size()) < 0) die(sync, sys_error("sethostname " + hostname));
+
+  if (spec.new_netns) check(sync, loopback_up(), "network");
+
+  rootfs::RootfsContext ctx;
+  ctx.name = spec.name;
+  ctx.lxcpath = spec.lxcpath;
+  ctx.rootfs = spec.rootfs;
+  ctx.console_pty = spec.console_path;
+  ctx.tty_ptys = spec.tty_paths;
+  ctx.userns = spec.userns;
+  ctx.cgroups = spec.cgroup_mounts;
+  ctx.run_hook = [](config::HookType) -> Result<void> {
+    return fail(ENOTSUP, "lxc.hook.mount and lxc.hook.autodev are not supported by lxcpp yet");
+  };
+  check(sync, rootfs::setup_rootfs(conf, ctx), "rootfs");
+
+  check(sync, send_step(sync, SyncStep::RootfsReady), "start");
+  check(sync, expect_step(sync, SyncStep::Go), "wait for the monitor");
+
+  check(sync, apply_sysctls(conf), "sysctl");
+  check(sync, apply_prlimits(conf), "prlimit");
+
+  if (::setsid() < 0 && errno != EPERM) die(sync, sys_error("setsid"));
+  if (spec.console_fd >= 0) {
+    for (int fd = 0; fd < 3; ++fd)
+      if (::dup2(spec.console_fd, fd) < 0) die(sync, sys_error("console as stdio"));
+    ::ioctl(0, TIOCSCTTY, 0);
+    if (spec.console_fd > 2) ::close(spec.console_fd);
+  }
+
+  set_environment(spec);
+  std::string cwd = conf.init_cwd.empty() ? "/" : conf.init_cwd;
+  if (::chdir(cwd.c_str()) < 0) die(sync, sys_error("lxc.init.cwd: chdir " + cwd));
+
+  check(sync, security::apply_capabilities(conf), "capabilities");
+  if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(sync, sys_error("no_new_privs"));
+  check(sync, switch_identity(conf), "lxc.init.uid/gid");
+
+  if (spec.execute) run_init(spec.argv, sync);
+
+  std::vector<char*> argv;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  die(sync, sys_error("exec " + spec.argv[0]));
+}
+
+}  // namespace lxc::start

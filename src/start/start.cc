@@ -1,0 +1,340 @@
+// The monitor side of a start: from the config to a RUNNING container, and
+// from init's exit to nothing left behind.
+#include "start/start.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/file.h"
+#include "base/scope_exit.h"
+#include "base/strings.h"
+#include "cgroups/cgroup.h"
+#include "commands/commands.h"
+#include "console/pty.h"
+#include "log/log.h"
+#include "start/child.h"
+#include "start/monitor.h"
+#include "start/sync.h"
+
+namespace lxc::start {
+namespace {
+
+constexpr log::Logger kLog("start");
+
+int shell_status(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  // reboot(2) with HALT or POWER_OFF inside a pid namespace ends its init
+  // with SIGINT: the container halted cleanly.
+  if (WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGINT) return 0;
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
+
+struct Namespaces {
+  int flags = 0;
+  bool userns = false;
+  bool netns = false;
+  bool cgroupns = false;
+};
+
+Result<Namespaces> plan_namespaces(const config::Conf& conf) {
+  Namespaces ns;
+  auto has_type = [&](std::string_view type) {
+    for (const auto& [idx, dev] : conf.net)
+      if (dev.type == type) return true;
+    return false;
+  };
+  for (const auto& [idx, dev] : conf.net) {
+    if (dev.type.empty()) return fail(EINVAL, "lxc.net." + std::to_string(idx) + ".type is not set");
+    if (dev.type != "none" && dev.type != "empty")
+      return fail(ENOTSUP, "lxc.net." + std::to_string(idx) + ".type = " + dev.type +
+                               ": this network type is not supported by lxcpp yet (use empty or none)");
+  }
+  ns.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+  if (!has_type("none")) ns.flags |= CLONE_NEWNET;
+  if (!conf.idmaps.empty()) ns.flags |= CLONE_NEWUSER;
+  if (!conf.namespace_clone.empty()) {
+    static constexpr std::pair<std::string_view, int> kNs[] = {
+        {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mnt", CLONE_NEWNS},   {"net", CLONE_NEWNET},
+        {"pid", CLONE_NEWPID},       {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS}};
+    ns.flags = 0;
+    for (const auto& n : conf.namespace_clone)
+      for (auto [name, flag] : kNs)
+        if (n == name) ns.flags |= flag;
+    // The mount namespace is where the rootfs is set up: always new.
+    ns.flags |= CLONE_NEWNS;
+  }
+  for (const auto& n : conf.namespace_keep) {
+    if (n == "net") ns.flags &= ~CLONE_NEWNET;
+    if (n == "ipc") ns.flags &= ~CLONE_NEWIPC;
+    if (n == "uts") ns.flags &= ~CLONE_NEWUTS;
+    if (n == "pid") ns.flags &= ~CLONE_NEWPID;
+    if (n == "cgroup") ns.flags &= ~CLONE_NEWCGROUP;
+    if (n == "user") ns.flags &= ~CLONE_NEWUSER;
+  }
+  ns.userns = ns.flags & CLONE_NEWUSER;
+  ns.netns = ns.flags & CLONE_NEWNET;
+  ns.cgroupns = ns.flags & CLONE_NEWCGROUP;
+  // The child makes its cgroup namespace itself once it is in its cgroup.
+  ns.flags &= ~CLONE_NEWCGROUP;
+  return ns;
+}
+
+Result<void> write_id_maps(pid_t pid, const config::Conf& conf) {
+  for (char type : {'u', 'g'}) {
+    std::string map;
+    for (const auto& m : conf.idmaps)
+      if (m.type == type) map += std::to_string(m.nsid) + " " + std::to_string(m.hostid) + " " + std::to_string(m.range) + "\n";
+    if (map.empty()) return fail(EINVAL, std::string("lxc.idmap has no ") + (type == 'u' ? "uid" : "gid") + " mapping");
+    std::string path = "/proc/" + std::to_string(pid) + (type == 'u' ? "/uid_map" : "/gid_map");
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return fail_sys("open " + path);
+    ssize_t n = ::write(fd, map.data(), map.size());
+    int err = errno;
+    ::close(fd);
+    if (n < 0) return fail(err, "lxc.idmap: the kernel refused the map \"" + std::string(trim(map)) + "\" (" + path + ")");
+  }
+  return {};
+}
+
+// The host ids of the container's root, for the cgroup delegation.
+std::pair<uid_t, gid_t> container_root(const config::Conf& conf) {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  for (const auto& m : conf.idmaps) {
+    if (m.nsid != 0) continue;
+    if (m.type == 'u') uid = static_cast<uid_t>(m.hostid);
+    else gid = static_cast<gid_t>(m.hostid);
+  }
+  return {uid, gid};
+}
+
+// What the container's lxc.mount.auto = cgroup* needs to know of our cgroups.
+rootfs::CgroupMounts cgroup_mounts(const cgroups::Cgroup& cg, bool cgroupns) {
+  rootfs::CgroupMounts m;
+  m.unified_only = cg.layout() == cgroups::Layout::Unified;
+  m.cgroupns = cgroupns;
+  for (const auto& n : cg.nodes()) {
+    rootfs::CgroupHierarchy h;
+    std::string_view mp = n.hierarchy.mountpoint;
+    std::string_view root = cgroups::kCgroupRoot;
+    if (mp.starts_with(root)) mp.remove_prefix(root.size());
+    while (mp.starts_with('/')) mp.remove_prefix(1);
+    h.mountpoint = std::string(mp);
+    if (n.hierarchy.version == 1) h.controllers = n.hierarchy.controllers;
+    h.unified = n.hierarchy.version == 2;
+    h.host_path = n.hierarchy.path(n.payload);
+    h.cgroup = n.payload;
+    m.hierarchies.push_back(std::move(h));
+  }
+  return m;
+}
+
+pid_t clone_child(int flags, int* pidfd) {
+  struct clone_args args {};
+  args.flags = static_cast<uint64_t>(flags) | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+}
+
+std::string resolve_rootfs(const config::Conf& conf) {
+  std::string p = conf.rootfs_path;
+  if (p.starts_with("dir:")) p.erase(0, 4);
+  return p;
+}
+
+// Everything from the command socket to init's exit, in this process.
+// notify_fd, when >= 0, hears "OK" once the container runs (lxc-start -d's
+// parent waits for it).
+Result<int> run_monitor(const std::string& name, const std::string& lxcpath, const config::ConfigFile& cfg,
+                        const StartOptions& opts, int notify_fd) {
+  const config::Conf& conf = cfg.conf();
+  auto ns = plan_namespaces(conf);
+  if (!ns) return unexpected(ns.error());
+
+  std::string rootfs = resolve_rootfs(conf);
+  if (!rootfs.empty() && !is_dir(rootfs))
+    return fail(ENOENT, "lxc.rootfs.path: " + rootfs + " does not exist or is not a directory");
+
+  std::vector<std::string> argv = opts.argv;
+  if (argv.empty()) {
+    const std::string& cmd = opts.execute ? conf.execute_cmd : conf.init_cmd;
+    argv = split(cmd.empty() ? std::string("/sbin/init") : cmd, " \t");
+  }
+
+  auto listener = commands::listen(lxcpath, name);
+  if (!listener) return unexpected(listener.error());
+
+  // The monitor leaves the base cgroup first (cgroup2's no-internal-process
+  // rule), then the container's cgroup is made.
+  auto cg = cgroups::Cgroup::prepare(conf, name);
+  if (!cg) return unexpected(with_context(cg.error(), "cgroups"));
+  cgroups::CgroupGuard cg_guard(*cg);
+  auto cgstep = [](Result<void> r) -> Result<void> {
+    if (!r) return unexpected(with_context(std::move(r.error()), "cgroups"));
+    return {};
+  };
+  if (auto r = cgstep(cg->create_monitor()); !r) return unexpected(r.error());
+  if (auto r = cgstep(cg->enter_monitor(::getpid())); !r) return unexpected(r.error());
+  if (auto r = cgstep(cg->create_payload()); !r) return unexpected(r.error());
+
+  // Console and ttys: ptys allocated here, masters kept by the monitor.
+  bool want_console = !opts.execute && conf.console_path != "none";
+  console::Pty console;
+  if (want_console) {
+    auto p = console::open_pty();
+    if (!p) return unexpected(with_context(p.error(), "console"));
+    console = std::move(*p);
+    if (::isatty(STDIN_FILENO) && !opts.daemonize) console::copy_winsize(STDIN_FILENO, console.master.get());
+  }
+  std::vector<console::Pty> ttys;
+  for (uint64_t i = 0; i < conf.tty_max; ++i) {
+    auto p = console::open_pty();
+    if (!p) return unexpected(with_context(p.error(), "tty" + std::to_string(i + 1)));
+    ttys.push_back(std::move(*p));
+  }
+
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return fail_sys("socketpair");
+  UniqueFd parent_sock(sv[0]), child_sock(sv[1]);
+
+  ChildSpec spec;
+  spec.conf = &conf;
+  spec.name = name;
+  spec.lxcpath = lxcpath;
+  spec.rootfs = rootfs;
+  spec.sync_fd = child_sock.get();
+  spec.console_fd = want_console ? console.slave.get() : -1;
+  spec.console_path = want_console ? console.slave_path : "";
+  for (const auto& t : ttys) spec.tty_paths.push_back(t.slave_path);
+  spec.argv = argv;
+  spec.execute = opts.execute;
+  spec.userns = ns->userns;
+  spec.new_netns = ns->netns;
+  spec.new_cgroupns = ns->cgroupns;
+  if (opts.execute) spec.keep_fds = {0, 1, 2};
+  spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
+
+  int pidfd = -1;
+  pid_t pid = clone_child(ns->flags, &pidfd);
+  if (pid < 0) return fail_sys("clone the container's init");
+  if (pid == 0) child_main(spec);
+  UniqueFd init_pidfd(pidfd);
+  child_sock.reset();
+  console.slave.reset();
+  for (auto& t : ttys) t.slave.reset();
+
+  ScopeExit kill_child([&] {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  });
+  auto step = [&](Result<void> r, std::string_view what) -> Result<void> {
+    if (!r) return unexpected(with_context(std::move(r.error()), what));
+    return {};
+  };
+
+  if (auto r = step(expect_step(parent_sock.get(), SyncStep::ChildCloned), "start"); !r) return unexpected(r.error());
+  if (ns->userns)
+    if (auto r = write_id_maps(pid, conf); !r) return unexpected(r.error());
+  if (auto r = cgstep(cg->enter_payload(pid)); !r) return unexpected(r.error());
+  if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Limits)); !r) return unexpected(r.error());
+  if (ns->userns) {
+    auto [uid, gid] = container_root(conf);
+    if (auto r = cgstep(cg->chown_payload(uid, gid)); !r) return unexpected(r.error());
+  }
+  if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
+  if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());
+  // Device rules go in once the container has made its /dev.
+  if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());
+  if (auto r = send_step(parent_sock.get(), SyncStep::Go); !r) return unexpected(r.error());
+  if (auto r = expect_exec(parent_sock.get()); !r) return unexpected(r.error());
+  parent_sock.reset();
+
+  Monitor monitor(name, lxcpath, conf, std::move(*listener));
+  monitor.set_init(pid, std::move(init_pidfd));
+  if (want_console) {
+    monitor.set_console(std::move(console.master), !opts.daemonize);
+    monitor.set_console_log(!opts.console_log.empty() ? opts.console_log : conf.console_logfile);
+  }
+  for (auto& t : ttys) monitor.add_tty(std::move(t.master));
+  monitor.set_hooks(MonitorHooks{[&] { return cg->freeze(); }, [&] { return cg->thaw(); },
+                                 [&] { return cg->serialize(); }});
+  kill_child.release();
+  cg_guard.commit();
+
+  if (!opts.pidfile.empty()) {
+    if (auto r = write_file_atomic(opts.pidfile, std::to_string(pid) + "\n"); !r)
+      kLog.warn("cannot write the pid file: {}", describe(r.error()));
+  }
+  monitor.set_state(State::Running);
+  if (notify_fd >= 0) {
+    (void)commands::write_all(notify_fd, "OK", 2);
+    ::close(notify_fd);
+  }
+
+  int status = monitor.run();
+  monitor.set_state(State::Stopping);
+  (void)cg->kill_all();
+  if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
+  if (!opts.pidfile.empty()) ::unlink(opts.pidfile.c_str());
+  monitor.set_state(State::Stopped);
+  return shell_status(status);
+}
+
+}  // namespace
+
+Result<int> start(const std::string& name, const std::string& lxcpath, config::ConfigFile cfg, const StartOptions& opts) {
+  if (!opts.daemonize) return run_monitor(name, lxcpath, cfg, opts, -1);
+
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail_sys("pipe");
+  pid_t pid = ::fork();
+  if (pid < 0) return fail_sys("fork the monitor");
+  if (pid == 0) {
+    ::close(pipefd[0]);
+    ::setsid();
+    ::chdir("/");
+    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      if (null > 2) ::close(null);
+    }
+    auto r = run_monitor(name, lxcpath, cfg, opts, pipefd[1]);
+    if (!r) {
+      std::string msg = "ERR" + describe(r.error());
+      (void)commands::write_all(pipefd[1], msg.data(), msg.size());
+      ::_exit(1);
+    }
+    ::_exit(*r);
+  }
+  ::close(pipefd[1]);
+  std::string reply;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    reply.append(buf, static_cast<size_t>(n));
+    if (reply == "OK") break;
+  }
+  ::close(pipefd[0]);
+  if (reply == "OK") return 0;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (reply.starts_with("ERR")) return fail(0, reply.substr(3));
+  return fail(ECHILD, "the monitor exited before the container was running");
+}
+
+}  // namespace lxc::start

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The runtime on a busybox container: execute, start/wait/info/ls, freeze,
+# graceful and forced stop, and bad input that must fail cleanly and leave
+# nothing behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+[ -x /bin/busybox ] || skip "busybox-static is not installed"
+
+lp=$(mktemp -d /tmp/lxcpp-test-rt-XXXXXX)
+name=lxcpp-test-rt-$$
+L=(-P "$lp" -n "$name")
+cleanup() {
+  for c in $(ls "$lp" 2>/dev/null); do
+    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
+  done
+  rm -rf "$lp"
+}
+trap cleanup EXIT
+
+expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
+
+# lxc-execute: the command's exit status is ours; our init is PID 1.
+rc=0; out=$("$BIN/lxc-execute" "${L[@]}" -- sh -c 'echo pid=$$; hostname; exit 3') || rc=$?
+expect_eq "lxc-execute exit status" 3 "$rc"
+expect_contains "lxc-execute runs the command as PID 2 under init" "pid=2" "$out"
+expect_contains "lxc-execute sets the host name" "$name" "$out"
+rc=0; "$BIN/lxc-execute" "${L[@]}" -- /no/such/command 2>/dev/null || rc=$?
+expect_eq "lxc-execute of a missing command" 127 "$rc"
+
+# lxc-start -d, lxc-wait, lxc-info, lxc-ls.
+expect_rc "lxc-start -d" 0 "$BIN/lxc-start" "${L[@]}" -d
+expect_rc "lxc-wait -s RUNNING" 0 "$BIN/lxc-wait" "${L[@]}" -s RUNNING -t 10
+expect_eq "lxc-info -s" "State:          RUNNING" "$("$BIN/lxc-info" "${L[@]}" -s)"
+pid=$("$BIN/lxc-info" "${L[@]}" -p | awk '{print $2}')
+if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then pass "lxc-info -p gives a live pid"; else fail_check "lxc-info -p ($pid)"; fi
+expect_eq "init's host name" "$name" "$(nsenter -t "$pid" -u hostname)"
+expect_contains "lxc-info shows memory use" "Memory use:" "$("$BIN/lxc-info" "${L[@]}")"
+ls_out=$("$BIN/lxc-ls" -P "$lp" -f)
+expect_contains "lxc-ls -f header" "NAME" "$(head -n1 <<<"$ls_out")"
+expect_contains "lxc-ls -f row" "RUNNING" "$(grep "$name" <<<"$ls_out")"
+expect_eq "lxc-ls --running" "$name" "$("$BIN/lxc-ls" -P "$lp" --running -1)"
+expect_eq "lxc-ls --stopped" "" "$("$BIN/lxc-ls" -P "$lp" --stopped -1)"
+expect_eq "lxc-info -c lxc.uts.name" "lxc.uts.name = $name" "$("$BIN/lxc-info" "${L[@]}" -c lxc.uts.name)"
+
+# Starting it twice fails and leaves the running one alone.
+rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d 2>&1) || rc=$?
+expect_eq "second lxc-start fails" 1 "$rc"
+expect_contains "second lxc-start says why" "already running" "$err"
+expect_eq "still running after the second start" "State:          RUNNING" "$("$BIN/lxc-info" "${L[@]}" -s)"
+
+# Freeze and thaw, seen in the state and in the cgroup.
+expect_rc "lxc-freeze" 0 "$BIN/lxc-freeze" "${L[@]}"
+expect_eq "frozen state" "State:          FROZEN" "$("$BIN/lxc-info" "${L[@]}" -s)"
+freezer=$(grep -l . /sys/fs/cgroup/freezer/lxc.payload."$name"*/freezer.state 2>/dev/null | head -n1)
+if [ -n "$freezer" ]; then expect_eq "freezer.state" FROZEN "$(cat "$freezer")"; fi
+expect_rc "lxc-unfreeze" 0 "$BIN/lxc-unfreeze" "${L[@]}"
+expect_eq "running again" "State:          RUNNING" "$("$BIN/lxc-info" "${L[@]}" -s)"
+
+# Graceful stop (busybox init halts on SIGUSR1, the template's lxc.signal.halt).
+expect_rc "lxc-stop" 0 "$BIN/lxc-stop" "${L[@]}" -t 20
+expect_eq "stopped" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+expect_rc "lxc-stop of a stopped container" 2 "$BIN/lxc-stop" "${L[@]}"
+if [ -d "/proc/$pid" ]; then fail_check "init gone after stop"; else pass "init gone after stop"; fi
+
+# Forced stop.
+"$BIN/lxc-start" "${L[@]}" -d
+expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${L[@]}" -k
+expect_eq "stopped after -k" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+expect_rc "lxc-wait -s STOPPED on a stopped container" 0 "$BIN/lxc-wait" "${L[@]}" -s STOPPED -t 1
+expect_rc "lxc-wait times out" 1 "$BIN/lxc-wait" "${L[@]}" -s RUNNING -t 1
+
+# Bad input: each fails with a message naming the cause and leaves nothing.
+cfg="$lp/$name/config"
+cp "$cfg" "$lp/config.good"
+bad_start() {  # DESCRIPTION EXPECTED-MESSAGE
+  local rc=0 err
+  err=$("$BIN/lxc-start" "${L[@]}" -d 2>&1) || rc=$?
+  expect_eq "$1: exit status" 1 "$rc"
+  expect_contains "$1: message" "$2" "$err"
+  expect_eq "$1: not running" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+  cp "$lp/config.good" "$cfg"
+}
+echo "lxc.bogus.key = 1" >> "$cfg"
+bad_start "unknown key" "lxc.bogus.key"
+sed -i "s|^lxc.rootfs.path = .*|lxc.rootfs.path = dir:$lp/missing|" "$cfg"
+bad_start "missing rootfs" "$lp/missing"
+echo "lxc.init.cmd = /sbin/no-such-init" >> "$cfg"
+bad_start "missing init" "/sbin/no-such-init"
+echo "lxc.log.file = /proc/no/such/dir.log" >> "$cfg"
+bad_start "unwritable log path" "/proc/no/such/dir.log"
+ln -s ../../../../../../.. "$lp/$name/rootfs/escape"
+echo "lxc.mount.entry = tmpfs escape/x tmpfs defaults,create=dir 0 0" >> "$cfg"
+bad_start "mount entry through a symlink" "escape"
+rm "$lp/$name/rootfs/escape"
+if [ -e /x ]; then fail_check "nothing created outside the rootfs"; else pass "nothing created outside the rootfs"; fi
+
+# Nothing of the container is left: no cgroup, mount, process or socket.
+leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)
+expect_eq "no cgroups left" "" "$leftover"
+expect_eq "no mounts left" "" "$(grep "$lp" /proc/self/mountinfo || true)"
+expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
+expect_eq "no command socket left" "" "$(grep -a "$name/command" /proc/net/unix || true)"
+
+expect_rc "lxc-destroy" 0 "$BIN/lxc-destroy" "${L[@]}"
+finish

@@ -1,0 +1,116 @@
+// lxc-stop: halt (lxc.signal.halt, then SIGKILL after -t seconds), reboot
+// (-r), or kill (-k) a container. Exit 0 stopped, 1 error, 2 not running.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "api/container.h"
+#include "config/values.h"
+#include "tools/args.h"
+#include "tools/tools.h"
+
+namespace lxc::tools {
+
+int lxc_stop_main(int argc, char** argv) {
+  bool reboot = false, kill = false, nowait = false, nokill = false;
+  long timeout = -2;  // -2: not given
+  enum { kNoKill = 0x2000, kNoLock };
+  ToolSpec spec{
+      "lxc-stop", "--name=NAME [-W] [-r|-k|--nokill] [-t timeout]", "Stop the container NAME.",
+      "  -r, --reboot      reboot the container\n"
+      "  -W, --nowait      don't wait for shutdown or reboot to complete\n"
+      "  -t, --timeout=T   wait T seconds before hard-stopping (-1: no timeout)\n"
+      "  -k, --kill        kill the container rather than request a clean shutdown\n"
+      "      --nolock      avoid using API locks\n"
+      "      --nokill      only request a clean shutdown, don't kill the container after timeout\n",
+      "rWt:k",
+      {{"reboot", no_argument, nullptr, 'r'},
+       {"nowait", no_argument, nullptr, 'W'},
+       {"timeout", required_argument, nullptr, 't'},
+       {"kill", no_argument, nullptr, 'k'},
+       {"nokill", no_argument, nullptr, kNoKill},
+       {"nolock", no_argument, nullptr, kNoLock}},
+      [&](int opt, const char* arg) {
+        switch (opt) {
+          case 'r': reboot = true; return true;
+          case 'W': nowait = true; return true;
+          case 'k': kill = true; return true;
+          case kNoKill: nokill = true; return true;
+          case kNoLock: return true;
+          case 't': {
+            char* end = nullptr;
+            timeout = std::strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || timeout < -1) {
+              std::fprintf(stderr, "lxc-stop: invalid timeout \"%s\"\n", arg);
+              return false;
+            }
+            return true;
+          }
+        }
+        return false;
+      }};
+  CommonArgs args;
+  if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
+  setup_logging(args, spec.prog);
+  if (kill && (reboot || nokill || timeout != -2)) {
+    std::fprintf(stderr, "lxc-stop: -k cannot be combined with -r, -t or --nokill\n");
+    return 1;
+  }
+  if (reboot && (nokill || timeout != -2)) {
+    std::fprintf(stderr, "lxc-stop: -r cannot be combined with -t or --nokill\n");
+    return 1;
+  }
+
+  api::Container c(args.name, args.lxcpath());
+  if (!c.is_defined() && !c.is_running()) {
+    std::fprintf(stderr, "lxc-stop: %s: no such container\n", args.name.c_str());
+    return 1;
+  }
+  if (!c.is_running()) {
+    if (!args.quiet) std::fprintf(stderr, "%s is not running\n", args.name.c_str());
+    return 2;
+  }
+  auto report = [&](const Error& e) {
+    if (e.code == ESRCH) return 2;
+    if (!args.quiet) std::fprintf(stderr, "lxc-stop: %s: %s\n", args.name.c_str(), describe(e).c_str());
+    return 1;
+  };
+
+  if (kill) {
+    if (auto r = c.kill(); !r) return report(r.error());
+    auto s = c.wait_for({State::Stopped}, std::chrono::seconds(10));
+    return s ? 0 : report(s.error());
+  }
+
+  auto cfg = c.load_config(args.rcfile);
+  const config::Conf* conf = cfg ? &cfg->conf() : nullptr;
+  if (reboot) {
+    int sig = conf && conf->signal_reboot ? conf->signal_reboot : SIGINT;
+    if (auto r = c.signal_init(sig); !r) return report(r.error());
+    return 0;
+  }
+
+  int sig = conf && conf->signal_halt ? conf->signal_halt : SIGPWR;
+  if (timeout == -2) timeout = 60;
+  if (timeout == 0) {
+    if (auto r = c.kill(); !r) return report(r.error());
+  } else if (auto r = c.signal_init(sig); !r) {
+    return report(r.error());
+  }
+  if (nowait) return 0;
+  std::optional<std::chrono::milliseconds> limit;
+  if (timeout > 0) limit = std::chrono::seconds(timeout);
+  auto s = c.wait_for({State::Stopped}, limit);
+  if (s) return 0;
+  if (s.error().code != ETIMEDOUT) return report(s.error());
+  if (nokill) {
+    if (!args.quiet) std::fprintf(stderr, "lxc-stop: %s did not stop within %ld s\n", args.name.c_str(), timeout);
+    return 1;
+  }
+  if (auto r = c.kill(); !r && r.error().code != ESRCH) return report(r.error());
+  auto k = c.wait_for({State::Stopped}, std::chrono::seconds(10));
+  return k ? 0 : report(k.error());
+}
+
+}  // namespace lxc::tools
