@@ -12,6 +12,7 @@
 
 #include "base/result.h"
 #include "config/config_file.h"
+#include "attach/attach.h"
 #include "start/start.h"
 #include "state/state.h"
 
@@ -56,6 +57,10 @@ class Container {
   Result<std::string> get_running_config_item(std::string_view key) const;
   // The monitor's cgroup paths (serialized, see cgroups::Cgroup::serialize).
   Result<std::string> cgroup_paths() const;
+
+  // Runs a command inside the running container (attach.cc); returns its
+  // exit status.
+  Result<int> attach(const attach::AttachOptions& opts) const;
 
   // ---- introspection (introspect.cc) ----
   // Addresses of the container's interfaces, lo excluded (family 0: both).
