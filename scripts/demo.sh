@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# The newcomer's first command: installs dependencies, builds lxcpp and runs
-# it. Until the container runtime lands this ends with lxc-checkconfig and
-# lxc-config; from then on it creates, starts and enters a busybox container.
+# The newcomer's first command (as root): installs dependencies, builds
+# lxcpp, then creates a busybox container, starts it, runs commands in it,
+# stops and destroys it, with the tools from ./build.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/scripts/deps.sh"
 bash "$top/scripts/build.sh"
-bin=$top/build
+bin=${BUILD_DIR:-$top/build}
+name=${DEMO_NAME:-lxcpp-demo}
+lxcpath=${DEMO_LXCPATH:-/var/lib/lxc}
+
+run() { printf '\n$ %s\n' "$*"; "$@"; }
+
+run "$bin/lxc-checkconfig" >/dev/null
+"$bin/lxc-ls" -P "$lxcpath" -1 | grep -qx "$name" && run "$bin/lxc-destroy" -P "$lxcpath" -n "$name" -f
+# Networking (veth on lxcbr0) is a later milestone: the demo container gets
+# its own empty network namespace.
+netconf=$(mktemp)
+trap 'rm -f "$netconf"' EXIT
+echo "lxc.net.0.type = empty" > "$netconf"
+run "$bin/lxc-create" -P "$lxcpath" -n "$name" -t busybox -f "$netconf"
+run "$bin/lxc-start" -P "$lxcpath" -n "$name"
+run "$bin/lxc-wait" -P "$lxcpath" -n "$name" -s RUNNING -t 10
+run "$bin/lxc-info" -P "$lxcpath" -n "$name"
+run "$bin/lxc-attach" -P "$lxcpath" -n "$name" -- sh -c 'echo "hello from $(hostname)"; ps; mount | head -n 5'
+run "$bin/lxc-ls" -P "$lxcpath" -f
+run "$bin/lxc-stop" -P "$lxcpath" -n "$name"
+run "$bin/lxc-destroy" -P "$lxcpath" -n "$name"
 echo
-"$bin/lxc-checkconfig" --version
-"$bin/lxc-checkconfig" || true
-echo
-echo "lxc-config -l:"
-for key in $("$bin/lxc-config" -l); do printf '  %-24s %s\n' "$key" "$("$bin/lxc-config" "$key")"; done
+echo "demo done: lxcpp created, started, entered, stopped and destroyed a busybox container"
