@@ -5,6 +5,17 @@ namespace lxc::tools {
 
 int lxc_checkconfig_main(int argc, char** argv);
 int lxc_config_main(int argc, char** argv);
+int lxc_create_main(int argc, char** argv);
+int lxc_destroy_main(int argc, char** argv);
 int lxc_update_config_main(int argc, char** argv);
+int lxc_attach_main(int argc, char** argv);
+int lxc_execute_main(int argc, char** argv);
+int lxc_freeze_main(int argc, char** argv);
+int lxc_info_main(int argc, char** argv);
+int lxc_ls_main(int argc, char** argv);
+int lxc_start_main(int argc, char** argv);
+int lxc_stop_main(int argc, char** argv);
+int lxc_unfreeze_main(int argc, char** argv);
+int lxc_wait_main(int argc, char** argv);
 
 }  // namespace lxc::tools

@@ -1,0 +1,30 @@
+// Destroying a stopped container: lxc-destroy's work once its options are parsed.
+#pragma once
+
+#include "api/container.h"
+#include "base/result.h"
+
+namespace lxc::api {
+
+enum class RunState { Unknown, Stopped, Running };
+
+// HOOK for the monitor: whether the container is running.
+// TODO(monitor): ask the container's command socket once src/commands exists.
+// Until then this answers Unknown, which destroy() treats as stopped.
+RunState probe_run_state(const Container& c);
+
+struct DestroyOptions {
+  bool force = false;      // -f: stop a running container first
+  bool snapshots = false;  // -s: destroy LXCPATH/NAME/snaps/* too
+  std::string rcfile;      // --rcfile: the config naming the rootfs, instead of LXCPATH/NAME/config
+};
+
+// Removes the container's storage (when lxc.rootfs.managed) and LXCPATH/NAME,
+// under the container lock. Everything is checked before anything is
+// deleted: a rootfs or container dir with a mount point at or below it makes
+// it refuse (EBUSY), and the removal never follows a symbolic link nor
+// leaves a filesystem. Errors carry LXC's messages: "Container is not
+// defined", "Destroying NAME failed: NAME has snapshots.", "NAME is running".
+Result<void> destroy(const Container& c, const DestroyOptions& o);
+
+}  // namespace lxc::api
