@@ -27,13 +27,25 @@ void set_client_timeout(int fd) {
 
 }  // namespace
 
-Monitor::Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener)
-    : name_(std::move(name)), lxcpath_(std::move(lxcpath)), conf_(conf), listener_(std::move(listener)),
-      ring_(conf.console_buffer_size.value_or(0)) {
+namespace {
+sigset_t monitor_signals() {
   sigset_t set;
   ::sigemptyset(&set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::sigaddset(&set, s);
+  return set;
+}
+}  // namespace
+
+void Monitor::block_signals() {
+  sigset_t set = monitor_signals();
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+Monitor::Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener)
+    : name_(std::move(name)), lxcpath_(std::move(lxcpath)), conf_(conf), listener_(std::move(listener)),
+      ring_(conf.console_buffer_size.value_or(0)) {
+  block_signals();
+  sigset_t set = monitor_signals();
   signal_fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
 }
 
@@ -215,6 +227,9 @@ void Monitor::handle_client(int fd) {
 
 int Monitor::run() {
   if (console_) ::fcntl(console_.get(), F_SETFL, ::fcntl(console_.get(), F_GETFL) | O_NONBLOCK);
+  // Init may have exited already (lxc-execute -- /bin/true): its SIGCHLD is
+  // pending in the signalfd, but reap now rather than rely on it.
+  reap();
   while (!init_exited_) {
     std::vector<pollfd> fds;
     fds.push_back({signal_fd_.get(), POLLIN, 0});

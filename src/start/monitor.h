@@ -27,6 +27,11 @@ class Monitor {
  public:
   Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener);
 
+  // Blocks the signals the monitor reads from its signalfd. Call it before
+  // the container's init is cloned: a SIGCHLD that arrives before the
+  // Monitor exists must stay pending, not be discarded.
+  static void block_signals();
+
   void set_init(pid_t pid, UniqueFd pidfd) {
     init_pid_ = pid;
     init_pidfd_ = std::move(pidfd);
