@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake pkg-config
-  libfmt-dev libcap-dev zlib1g-dev
+  libfmt-dev libcap-dev libseccomp-dev zlib1g-dev
   googletest libgtest-dev
   clang libclang-rt-14-dev
   busybox-static

@@ -18,6 +18,7 @@ Result<int> Container::attach(const attach::AttachOptions& opts) const {
   t.cap_keep = list("lxc.cap.keep");
   t.environment = list("lxc.environment");
   t.userns = !list("lxc.idmap").empty();
+  if (auto v = get_running_config_item("lxc.seccomp.profile")) t.seccomp_profile = *v;
   return attach::run(t, opts);
 }
 

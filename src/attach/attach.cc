@@ -18,6 +18,7 @@
 #include "config/conf.h"
 #include "log/log.h"
 #include "security/caps.h"
+#include "security/seccomp.h"
 
 extern char** environ;
 
@@ -117,15 +118,20 @@ Result<int> run(const Target& t, const AttachOptions& o) {
     if (!cg) return unexpected(with_context(cg.error(), "cgroups"));
     if (auto r = cg->enter_payload(::getpid()); !r) return unexpected(with_context(r.error(), "join the container's cgroup"));
   }
+  // The container's confinement, prepared while host paths (the seccomp
+  // profile) are still reachable.
+  config::Conf caps_conf;
+  caps_conf.cap_drop = t.cap_drop;
+  caps_conf.cap_keep = t.cap_keep;
+  caps_conf.seccomp_profile = t.seccomp_profile;
+  auto seccomp = security::prepare_seccomp(caps_conf);
+  if (!seccomp) return unexpected(with_context(seccomp.error(), "seccomp"));
   int errpipe[2];
   if (::pipe2(errpipe, O_CLOEXEC) < 0) return fail_sys("pipe");
   for (auto& [fd, flag] : nss)
     if (::setns(fd.get(), flag) < 0) return fail_sys(std::string("enter the container's namespaces (setns ") + std::to_string(flag) + ")");
   nss.clear();
 
-  config::Conf caps_conf;
-  caps_conf.cap_drop = t.cap_drop;
-  caps_conf.cap_keep = t.cap_keep;
 
   // Our pid namespace changes only for children: the command runs in one.
   pid_t child = ::fork();
@@ -147,6 +153,10 @@ Result<int> run(const Target& t, const AttachOptions& o) {
         errno = r.error().code;
         die(1, r.error().what);
       }
+    if (auto r = security::load_seccomp(*seccomp); !r) {
+      errno = r.error().code;
+      die(1, r.error().what);
+    }
     if (::setgroups(0, nullptr) < 0 && errno != EPERM) die(1, "setgroups");
     if (::setresgid(gid, gid, gid) < 0) die(1, "setgid " + std::to_string(gid));
     if (::setresuid(uid, uid, uid) < 0) die(1, "setuid " + std::to_string(uid));

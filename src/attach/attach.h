@@ -38,6 +38,7 @@ struct Target {
   std::vector<std::string> cap_drop;
   std::vector<std::string> cap_keep;
   std::vector<std::string> environment;
+  std::string seccomp_profile;
   bool userns = false;
 };
 Result<int> run(const Target& target, const AttachOptions& opts);
