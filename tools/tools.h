@@ -3,8 +3,10 @@
 
 namespace lxc::tools {
 
+int lxc_cgroup_main(int argc, char** argv);
 int lxc_checkconfig_main(int argc, char** argv);
 int lxc_config_main(int argc, char** argv);
+int lxc_console_main(int argc, char** argv);
 int lxc_create_main(int argc, char** argv);
 int lxc_destroy_main(int argc, char** argv);
 int lxc_update_config_main(int argc, char** argv);
@@ -13,6 +15,7 @@ int lxc_execute_main(int argc, char** argv);
 int lxc_freeze_main(int argc, char** argv);
 int lxc_info_main(int argc, char** argv);
 int lxc_ls_main(int argc, char** argv);
+int lxc_monitor_main(int argc, char** argv);
 int lxc_start_main(int argc, char** argv);
 int lxc_stop_main(int argc, char** argv);
 int lxc_unfreeze_main(int argc, char** argv);
