@@ -354,6 +354,20 @@ Result<void> Cgroup::remove_monitor(Node& n) {
 }
 
 Result<void> Cgroup::destroy() {
+  auto payload = destroy_payload();
+  std::optional<Error> first;
+  if (!payload) first = payload.error();
+  for (Node& n : nodes_) {
+    auto r = remove_monitor(n);
+    if (r) continue;
+    kLog.warn("{}", describe(r.error()));
+    if (!first) first = r.error();
+  }
+  if (first) return unexpected(with_context(*first, "destroy cgroups"));
+  return {};
+}
+
+Result<void> Cgroup::destroy_payload() {
   if (devices_) devices_->detach();
   std::optional<Error> first;
   auto note = [&](Result<void> r) {
@@ -369,7 +383,6 @@ Result<void> Cgroup::destroy() {
     note(kill_all());
   }
   for (Node& n : nodes_) note(remove_payload(n));
-  for (Node& n : nodes_) note(remove_monitor(n));
   if (first) return unexpected(with_context(*first, "destroy cgroups"));
   return {};
 }

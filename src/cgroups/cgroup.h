@@ -211,6 +211,9 @@ class Cgroup {
   // cgroup, else base/lxc.pivot (LXC's pivot, left in place like LXC's).
   // Idempotent; safe on partly created state.
   Result<void> destroy();
+  // The container's part of destroy(): its directories (processes killed
+  // first); the monitor's stay. destroy() afterwards removes the rest.
+  Result<void> destroy_payload();
 
   // The paths (and the host layout) as one line-based text, for the command
   // socket; deserialize() gives an object that can get/set/stats/freeze/kill.

@@ -44,6 +44,9 @@ class Monitor {
   void set_hooks(MonitorHooks h) { hooks_ = std::move(h); }
 
   State state() const { return state_; }
+  // Stops answering the command socket (the container is gone); state
+  // clients already connected still hear the last transition.
+  void close_listener() { listener_.reset(); }
   void set_state(State s);
 
   // Serves until init has exited; returns init's wait status.
