@@ -20,8 +20,10 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "hooks/hooks.h"
 #include "rootfs/rootfs.h"
 #include "security/caps.h"
+#include "security/seccomp.h"
 #include "start/sync.h"
 
 namespace lxc::start {
@@ -165,6 +167,10 @@ void child_main(const ChildSpec& spec) {
   // If the monitor dies before we exec, so do we; the kernel keeps this
   // across execve, so a SIGKILLed monitor takes its container with it.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  // The monitor blocked its signals before clone(); init starts with none blocked.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   close_other_fds(spec);
   ::signal(SIGPIPE, SIG_DFL);
 
@@ -198,13 +204,19 @@ void child_main(const ChildSpec& spec) {
   ctx.tty_ptys = spec.tty_paths;
   ctx.userns = spec.userns;
   ctx.cgroups = spec.cgroup_mounts;
-  ctx.run_hook = [](config::HookType) -> Result<void> {
-    return fail(ENOTSUP, "lxc.hook.mount and lxc.hook.autodev are not supported by lxcpp yet");
-  };
+  hooks::HookEnv henv = hooks::hook_env_from_conf(conf, spec.name, spec.config_file, spec.rootfs);
+  ctx.run_hook = [&](config::HookType t) { return hooks::run_hooks(conf, t, henv); };
+  check(sync, hooks::run_hooks(conf, config::HookType::PreMount, henv), "hook");
+  // The profile is a host path: read and compile it before pivot_root,
+  // load it last.
+  auto seccomp = security::prepare_seccomp(conf);
+  if (!seccomp) die(sync, with_context(std::move(seccomp.error()), "seccomp"));
   check(sync, rootfs::setup_rootfs(conf, ctx), "rootfs");
 
   check(sync, send_step(sync, SyncStep::RootfsReady), "start");
   check(sync, expect_step(sync, SyncStep::Go), "wait for the monitor");
+  // In the container, after pivot_root: the hook's path is the container's.
+  check(sync, hooks::run_hooks(conf, config::HookType::Start, henv), "hook");
 
   check(sync, apply_sysctls(conf), "sysctl");
   check(sync, apply_prlimits(conf), "prlimit");
@@ -223,6 +235,8 @@ void child_main(const ChildSpec& spec) {
 
   check(sync, security::apply_capabilities(conf), "capabilities");
   if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(sync, sys_error("no_new_privs"));
+  // Before the identity switch: without no_new_privs, loading needs CAP_SYS_ADMIN.
+  check(sync, security::load_seccomp(*seccomp), "seccomp");
   check(sync, switch_identity(conf), "lxc.init.uid/gid");
 
   if (spec.execute) run_init(spec.argv, sync);

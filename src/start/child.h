@@ -15,6 +15,7 @@ struct ChildSpec {
   const config::Conf* conf = nullptr;
   std::string name;
   std::string lxcpath;
+  std::string config_file;  // for the hooks' LXC_CONFIG_FILE
   std::string rootfs;  // host path; empty: share the host's root
   int sync_fd = -1;
   int console_fd = -1;  // pty slave for /dev/console and init's stdio; -1: none

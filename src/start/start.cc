@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 #include "base/file.h"
 #include "base/scope_exit.h"
@@ -20,6 +21,7 @@
 #include "cgroups/cgroup.h"
 #include "commands/commands.h"
 #include "console/pty.h"
+#include "hooks/hooks.h"
 #include "log/log.h"
 #include "start/child.h"
 #include "start/monitor.h"
@@ -118,6 +120,24 @@ std::pair<uid_t, gid_t> container_root(const config::Conf& conf) {
   return {uid, gid};
 }
 
+// The host id that an id inside the container maps to, if any.
+std::optional<unsigned> host_id(const config::Conf& conf, char type, unsigned nsid) {
+  for (const auto& m : conf.idmaps)
+    if (m.type == type && nsid >= m.nsid && nsid - m.nsid < m.range) return static_cast<unsigned>(m.hostid + (nsid - m.nsid));
+  return std::nullopt;
+}
+
+// A pty slave made here belongs to the host's root, which a user namespace
+// does not map: its root could not open it (getty on tty1 would fail). As
+// LXC, it goes to the container's root, group tty (5) when that is mapped.
+Result<void> chown_pty_to_container(const console::Pty& p, const config::Conf& conf) {
+  auto [uid, gid] = container_root(conf);
+  gid_t tty = host_id(conf, 'g', 5).value_or(gid);
+  if (::fchown(p.slave.get(), uid, tty) < 0) return fail_sys("chown " + p.slave_path);
+  if (::fchmod(p.slave.get(), 0620) < 0) return fail_sys("chmod " + p.slave_path);
+  return {};
+}
+
 // What the container's lxc.mount.auto = cgroup* needs to know of our cgroups.
 rootfs::CgroupMounts cgroup_mounts(const cgroups::Cgroup& cg, bool cgroupns) {
   rootfs::CgroupMounts m;
@@ -175,6 +195,9 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   auto listener = commands::listen(lxcpath, name);
   if (!listener) return unexpected(listener.error());
 
+  hooks::HookEnv henv = hooks::hook_env_from_conf(conf, name, cfg.path(), rootfs);
+  if (auto r = hooks::run_hooks(conf, config::HookType::PreStart, henv); !r) return unexpected(r.error());
+
   // The monitor leaves the base cgroup first (cgroup2's no-internal-process
   // rule), then the container's cgroup is made.
   auto cg = cgroups::Cgroup::prepare(conf, name);
@@ -204,12 +227,20 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     ttys.push_back(std::move(*p));
   }
 
+  if (ns->userns) {
+    if (want_console)
+      if (auto r = chown_pty_to_container(console, conf); !r) return unexpected(with_context(r.error(), "console"));
+    for (const auto& t : ttys)
+      if (auto r = chown_pty_to_container(t, conf); !r) return unexpected(with_context(r.error(), "ttys"));
+  }
+
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return fail_sys("socketpair");
   UniqueFd parent_sock(sv[0]), child_sock(sv[1]);
 
   ChildSpec spec;
   spec.conf = &conf;
+  spec.config_file = cfg.path();
   spec.name = name;
   spec.lxcpath = lxcpath;
   spec.rootfs = rootfs;
@@ -225,6 +256,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (opts.execute) spec.keep_fds = {0, 1, 2};
   spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
 
+  Monitor::block_signals();
   int pidfd = -1;
   pid_t pid = clone_child(ns->flags, &pidfd);
   if (pid < 0) return fail_sys("clone the container's init");
@@ -256,6 +288,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());
   // Device rules go in once the container has made its /dev.
   if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());
+  henv.init_pid = pid;
+  if (auto r = hooks::run_hooks(conf, config::HookType::StartHost, henv); !r) return unexpected(r.error());
   if (auto r = send_step(parent_sock.get(), SyncStep::Go); !r) return unexpected(r.error());
   if (auto r = expect_exec(parent_sock.get()); !r) return unexpected(r.error());
   parent_sock.reset();
@@ -284,10 +318,18 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
 
   int status = monitor.run();
   monitor.set_state(State::Stopping);
+  henv.target = "stop";
+  if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
   (void)cg->kill_all();
-  if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
+  if (auto r = cg->destroy_payload(); !r) kLog.error("{}", describe(r.error()));
+  if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));
   if (!opts.pidfile.empty()) ::unlink(opts.pidfile.c_str());
+  // The container is gone: stop answering, then say so. The monitor's own
+  // cgroup goes last; leaving it costs a cgroup migration (an RCU grace
+  // period) that the waiting tools need not sit through.
+  monitor.close_listener();
   monitor.set_state(State::Stopped);
+  if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
   return shell_status(status);
 }
 
