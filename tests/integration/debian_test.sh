@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# A debootstrapped Debian 12 (minbase + systemd-sysv) boots under lxcpp with
+# the configs Debian's LXC ships (debian.common.conf -> common.conf):
+# systemd reaches running (or degraded) and lxc-stop halts it cleanly.
+#
+# The root filesystem is cached outside the checkout, in
+# $LXCPP_TEST_CACHE (default /var/cache/lxcpp-test)/debian-bookworm.tar.zst;
+# it is made with debootstrap when missing (about 2 minutes on a fast
+# mirror). The LXC configs come from the lxc-templates and liblxc-common
+# packages, unpacked with dpkg -x: LXC itself is never installed.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+cache_dir=${LXCPP_TEST_CACHE:-/var/cache/lxcpp-test}
+tarball=$cache_dir/debian-bookworm.tar.zst
+lp=$(mktemp -d /tmp/lxcpp-test-deb-XXXXXX)
+name=lxcpp-test-deb-$$
+L=(-P "$lp" -n "$name")
+cleanup() {
+  for c in $(ls "$lp" 2>/dev/null); do
+    [ -d "$lp/$c/rootfs" ] || continue
+    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
+  done
+  rm -rf "$lp"
+}
+trap cleanup EXIT
+
+# The mirror this machine's apt uses (deb822 or one-line sources).
+mirror() {
+  local m
+  m=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources |
+    grep -oE 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+if [ ! -s "$tarball" ]; then
+  command -v debootstrap >/dev/null || skip "debootstrap is not installed (apt-get install debootstrap)"
+  command -v zstd >/dev/null || skip "zstd is not installed"
+  mkdir -p "$cache_dir" || skip "cannot create $cache_dir"
+  build=$(mktemp -d "$cache_dir/build-XXXXXX")
+  echo "# debootstrap bookworm from $(mirror) into $build (cached as $tarball)"
+  rc=0
+  timeout 600 debootstrap --variant=minbase --include=systemd-sysv,procps bookworm "$build/root" "$(mirror)" \
+    >"$build.log" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then
+    tail -n5 "$build.log"
+    rm -rf "$build" "$build.log"
+    [ "$rc" = 124 ] && skip "debootstrap took longer than 10 minutes"
+    skip "debootstrap failed (exit $rc; is the mirror reachable?)"
+  fi
+  tar -C "$build/root" --numeric-owner --xattrs -I 'zstd -T0 -3' -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+  rm -rf "$build" "$build.log"
+fi
+[ -s "$tarball" ] || skip "no Debian root filesystem at $tarball"
+
+# Debian's LXC configs, unpacked without installing LXC; their include
+# paths are rewritten to point here.
+confdir=$lp/lxc-config
+mkdir -p "$lp/debs" "$confdir"
+( cd "$lp/debs" && apt-get download liblxc-common lxc-templates >/dev/null 2>&1 ) ||
+  skip "apt-get download liblxc-common lxc-templates failed"
+for deb in "$lp"/debs/*.deb; do dpkg -x "$deb" "$lp/debs/x"; done
+cp -r "$lp/debs/x/usr/share/lxc/config/." "$confdir/"
+[ -f "$confdir/debian.common.conf" ] && [ -f "$confdir/common.conf" ] || skip "the packages have no debian.common.conf"
+sed -i "s|/usr/share/lxc/config|$confdir|g" "$confdir"/*.conf
+# hooks/ is referenced by lxc.hook.clone (not run by a start).
+rm -rf "$lp/debs"
+
+rootfs=$lp/$name/rootfs
+mkdir -p "$rootfs"
+chmod 755 "$lp"
+start=$(date +%s)
+tar -C "$rootfs" --numeric-owner --xattrs -I zstd -xf "$tarball"
+echo "# rootfs extracted in $(($(date +%s) - start)) s"
+echo "$name" >"$rootfs/etc/hostname"
+cat >"$lp/$name/config" <<EOF
+lxc.include = $confdir/debian.common.conf
+lxc.arch = linux64
+lxc.net.0.type = empty
+lxc.apparmor.profile = unconfined
+lxc.rootfs.path = dir:$rootfs
+lxc.uts.name = $name
+lxc.console.logfile = $lp/console.log
+EOF
+
+start=$(date +%s)
+rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d -o "$lp/lxc.log" -l INFO 2>&1) || rc=$?
+expect_eq "lxc-start -d" 0 "$rc"
+[ "$rc" = 0 ] || echo "$err"
+state=""
+for _ in $(seq 1 60); do
+  state=$("$BIN/lxc-attach" "${L[@]}" -- systemctl is-system-running 2>/dev/null || true)
+  case "$state" in running | degraded) break ;; esac
+  sleep 0.5
+done
+boot=$(($(date +%s) - start))
+if [ "$state" = running ] || [ "$state" = degraded ]; then
+  pass "systemd is up in ${boot} s: $state"
+else
+  fail_check "systemd is up within 30 s: [$state]"
+fi
+if [ "$state" != running ]; then
+  echo "--- failed units:"
+  "$BIN/lxc-attach" "${L[@]}" -- systemctl --failed --no-legend 2>&1 | head -n20 || true
+  echo "--- console log (tail):"
+  tail -n30 "$lp/console.log" 2>/dev/null || true
+fi
+expect_eq "PID 1 is systemd" systemd "$("$BIN/lxc-attach" "${L[@]}" -- cat /proc/1/comm 2>&1)"
+expect_eq "the host name" "$name" "$("$BIN/lxc-attach" "${L[@]}" -- hostname 2>&1)"
+expect_contains "the console shows the boot" "Debian GNU/Linux 12" "$(tr -d '\r' <"$lp/console.log" 2>/dev/null)"
+expect_eq "systemd sees a container" lxc "$("$BIN/lxc-attach" "${L[@]}" -- systemd-detect-virt 2>&1)"
+
+start=$(date +%s)
+expect_rc "lxc-stop halts it" 0 "$BIN/lxc-stop" "${L[@]}" -t 10 --nokill
+took=$(($(date +%s) - start))
+if [ "$took" -le 10 ]; then pass "halted in ${took} s"; else fail_check "halted within 10 s (took $took s)"; fi
+expect_eq "stopped" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+expect_contains "systemd halted cleanly" "Halting system." "$(tr -d '\r' <"$lp/console.log" 2>/dev/null)"
+
+# The monitor reports STOPPED, then removes its own cgroup and exits.
+for _ in $(seq 1 50); do
+  pgrep -f "lxc-.*$name" >/dev/null || break
+  sleep 0.1
+done
+leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)
+expect_eq "no cgroups left" "" "$leftover"
+expect_eq "no mounts left" "" "$(grep "$lp" /proc/self/mountinfo || true)"
+expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
+finish
