@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 
 #include "api/container.h"
 #include "config/values.h"
@@ -12,22 +11,6 @@
 #include "tools/tools.h"
 
 namespace lxc::tools {
-namespace {
-
-// Whether a process blocks a signal (SigBlk in /proc/PID/status).
-bool blocks_signal(pid_t pid, int sig) {
-  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "re");
-  if (!f) return false;
-  char line[256];
-  unsigned long long mask = 0;
-  bool found = false;
-  while (!found && std::fgets(line, sizeof line, f))
-    found = std::sscanf(line, "SigBlk: %llx", &mask) == 1;
-  std::fclose(f);
-  return found && (mask & (1ULL << (sig - 1)));
-}
-
-}  // namespace
 
 int lxc_stop_main(int argc, char** argv) {
   bool reboot = false, kill = false, nowait = false, nokill = false;
@@ -108,14 +91,7 @@ int lxc_stop_main(int argc, char** argv) {
     return 0;
   }
 
-  // As LXC: without lxc.signal.halt, an init that blocks SIGRTMIN+3 (systemd)
-  // is halted with it; others get SIGPWR.
-  int sig = SIGPWR;
-  if (conf && conf->signal_halt) {
-    sig = conf->signal_halt;
-  } else if (auto pid = c.init_pid(); pid && blocks_signal(*pid, SIGRTMIN + 3)) {
-    sig = SIGRTMIN + 3;
-  }
+  int sig = c.halt_signal(conf);
   if (timeout == -2) timeout = 60;
   if (timeout == 0) {
     if (auto r = c.kill(); !r) return report(r.error());

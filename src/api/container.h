@@ -46,6 +46,9 @@ class Container {
   Result<pid_t> init_pid() const;
   // Sends sig to init (the graceful stop and reboot of lxc-stop).
   Result<void> signal_init(int sig) const;
+  // The signal that asks init to halt: lxc.signal.halt, else, as LXC, SIGRTMIN+3
+  // when init blocks it (systemd), else SIGPWR.
+  int halt_signal(const config::Conf* conf) const;
   // SIGKILLs init through the monitor (lxc-stop -k).
   Result<void> kill() const;
   Result<void> freeze() const;

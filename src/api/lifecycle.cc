@@ -7,6 +7,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "api/container.h"
 #include "base/file.h"
@@ -28,6 +29,16 @@ Result<void> simple_call(const Container& c, Cmd cmd, int64_t arg = 0) {
   }
   if (r->ret < 0) return fail(-r->ret, r->data.empty() ? c.name() : r->data);
   return {};
+}
+
+// Whether a process blocks a signal (SigBlk in /proc/PID/status).
+bool blocks_signal(pid_t pid, int sig) {
+  auto status = read_file("/proc/" + std::to_string(pid) + "/status", 1 << 16);
+  if (!status) return false;
+  auto pos = status->find("SigBlk:");
+  if (pos == std::string::npos) return false;
+  unsigned long long mask = std::strtoull(status->c_str() + pos + 7, nullptr, 16);
+  return mask & (1ULL << (sig - 1));
 }
 
 int64_t now_ms() {
@@ -65,6 +76,12 @@ State Container::state() const {
 Result<pid_t> Container::init_pid() const { return commands::get_init_pid(lxcpath_, name_); }
 
 Result<void> Container::signal_init(int sig) const { return simple_call(*this, Cmd::Stop, sig); }
+int Container::halt_signal(const config::Conf* conf) const {
+  if (conf && conf->signal_halt) return conf->signal_halt;
+  if (auto pid = init_pid(); pid && blocks_signal(*pid, SIGRTMIN + 3)) return SIGRTMIN + 3;
+  return SIGPWR;
+}
+
 Result<void> Container::kill() const { return simple_call(*this, Cmd::Stop, SIGKILL); }
 Result<void> Container::freeze() const { return simple_call(*this, Cmd::Freeze); }
 Result<void> Container::unfreeze() const { return simple_call(*this, Cmd::Unfreeze); }
