@@ -4,6 +4,7 @@
 // and look for new monitors every 100 ms.
 #include <poll.h>
 #include <regex.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "api/console_access.h"
 #include "api/container.h"
+#include "api/state_events.h"
 #include "tools/args.h"
 #include "tools/tools.h"
 
@@ -73,7 +75,7 @@ int lxc_monitor_main(int argc, char** argv) {
       for (const auto& name : api::list_defined(lp)) {
         std::string key = lp + '\0' + name;
         if (watches.contains(key) || ::regexec(&re, name.c_str(), 0, nullptr, 0) != 0) continue;
-        auto fd = api::subscribe_state(api::Container(name, lp));
+        auto fd = api::subscribe_state_events(api::Container(name, lp));
         if (!fd) continue;
         watches.emplace(key, Watch{name, std::move(*fd), !first_scan, true});
       }
@@ -91,7 +93,14 @@ int lxc_monitor_main(int argc, char** argv) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Watch& w = watches.at(keys[i]);
       State& seen = last.try_emplace(keys[i], State::Stopped).first->second;
-      auto s = api::read_state_change(w.fd.get());
+      auto ev = api::read_state_event(w.fd.get());
+      if (ev && ev->exited) {
+        // As LXC: the exit code of init (its status, as the shell shows it).
+        std::printf("'%s' exited with status [%d]\n", w.name.c_str(), WEXITSTATUS(ev->exit_status));
+        std::fflush(stdout);
+        continue;
+      }
+      Result<State> s = ev ? Result<State>(ev->state) : Result<State>(unexpected(ev.error()));
       // A monitor that went away without saying STOPPED: the container stopped.
       State now = s ? *s : State::Stopped;
       bool announce = !w.initial_pending || w.announce_initial;

@@ -10,6 +10,8 @@
 #include <cstdlib>
 
 #include "api/container.h"
+#include "api/destroy.h"
+#include "api/state_events.h"
 #include "base/file.h"
 #include "config/system.h"
 #include "commands/commands.h"
@@ -65,7 +67,15 @@ Result<int> Container::start(config::ConfigFile cfg, const start::StartOptions& 
   if (!conf.log_file.empty() || is_dir(dirname_of(logfile)))
     if (int err = log::apply_config(logfile, level, syslog); err != 0)
       return fail(err, "cannot open the log file " + logfile);
-  return start::start(name_, lxcpath_, std::move(cfg), opts);
+  if (!conf.ephemeral) return start::start(name_, lxcpath_, std::move(cfg), opts);
+  // lxc.ephemeral: the monitor destroys the container once it has stopped,
+  // as lxc-destroy would.
+  start::StartOptions o = opts;
+  o.on_ephemeral_stop = [c = *this] {
+    if (auto r = destroy(c, DestroyOptions{}); !r)
+      log::Logger("lifecycle").error("lxc.ephemeral: {}", describe(r.error()));
+  };
+  return start::start(name_, lxcpath_, std::move(cfg), o);
 }
 
 State Container::state() const {
@@ -137,6 +147,31 @@ Result<State> Container::wait_for(const std::vector<State>& states,
     if (now_ms() >= deadline) return fail(ETIMEDOUT, "timed out waiting for " + name_);
     ::usleep(10 * 1000);
   }
+}
+
+Result<UniqueFd> subscribe_state_events(const Container& c) {
+  auto fd = commands::connect(c.lxcpath(), c.name());
+  if (!fd) return fail(ESRCH, c.name() + " is not running");
+  commands::RequestHeader h{static_cast<uint32_t>(Cmd::AddStateClient), 0, 1};
+  if (auto r = commands::write_all(fd->get(), &h, sizeof h); !r) return fail(ESRCH, c.name() + " is not running");
+  return std::move(*fd);
+}
+
+Result<StateEvent> read_state_event(int fd) {
+  commands::ResponseHeader h;
+  if (!commands::read_all(fd, &h, sizeof h)) return fail(EPIPE, "the monitor went away");
+  if (h.ret < 0) return fail(-h.ret, "state subscription refused");
+  StateEvent ev;
+  if (h.ret == commands::kExitStatusTag) {
+    int32_t status = 0;
+    if (h.datalen != sizeof status || !commands::read_all(fd, &status, sizeof status))
+      return fail(EPROTO, "bad exit status message");
+    ev.exited = true;
+    ev.exit_status = status;
+    return ev;
+  }
+  ev.state = static_cast<State>(h.ret);
+  return ev;
 }
 
 }  // namespace lxc::api

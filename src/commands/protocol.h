@@ -40,6 +40,12 @@ struct ResponseHeader {
 
 inline constexpr uint32_t kMaxData = 1u << 20;
 
+// On an AddStateClient subscription made with arg = 1, the monitor sends,
+// when init is reaped and before STOPPING, one message with ret =
+// kExitStatusTag (no State has this value) and 4 bytes of data: init's wait
+// status (int32, host order). Subscriptions with arg = 0 never see it.
+inline constexpr int32_t kExitStatusTag = 0x100;
+
 // The abstract socket name (without the leading NUL) for a container:
 // "lxcpp/LXCPATH/NAME/command", hashed when it would not fit in sun_path.
 std::string socket_name(const std::string& lxcpath, const std::string& name);

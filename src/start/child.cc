@@ -9,6 +9,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <linux/keyctl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -43,6 +45,7 @@ void check(int sync_fd, Result<void> r, std::string_view step) {
 void close_other_fds(const ChildSpec& spec) {
   std::vector<int> keep = spec.keep_fds;
   keep.push_back(spec.sync_fd);
+  for (auto [fd, type] : spec.share_fds) keep.push_back(fd);
   if (spec.console_fd >= 0) keep.push_back(spec.console_fd);
   std::sort(keep.begin(), keep.end());
   int next = 0;
@@ -174,6 +177,13 @@ void child_main(const ChildSpec& spec) {
   close_other_fds(spec);
   ::signal(SIGPIPE, SIG_DFL);
 
+  // Shared namespaces first: everything below (host name, rootfs, cgroup
+  // namespace) happens in them. These fds are the monitor's; ours go now.
+  for (auto [fd, type] : spec.share_fds) {
+    if (::setns(fd, type) < 0) die(sync, sys_error("join a shared namespace (lxc.namespace.share)"));
+    ::close(fd);
+  }
+
   check(sync, send_step(sync, SyncStep::ChildCloned), "start");
   // Wait until the monitor has written the id maps, put us in the cgroups
   // and moved the network interfaces in: nothing below may run before.
@@ -192,7 +202,8 @@ void child_main(const ChildSpec& spec) {
   if (spec.new_cgroupns && ::unshare(CLONE_NEWCGROUP) < 0) die(sync, sys_error("unshare the cgroup namespace"));
 
   std::string hostname = conf.uts_name.empty() ? spec.name : conf.uts_name;
-  if (::sethostname(hostname.data(), hostname.size()) < 0) die(sync, sys_error("sethostname " + hostname));
+  if (spec.new_utsns && ::sethostname(hostname.data(), hostname.size()) < 0)
+    die(sync, sys_error("sethostname " + hostname));
 
   if (spec.new_netns) check(sync, loopback_up(), "network");
 
@@ -237,7 +248,20 @@ void child_main(const ChildSpec& spec) {
   if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(sync, sys_error("no_new_privs"));
   // Before the identity switch: without no_new_privs, loading needs CAP_SYS_ADMIN.
   check(sync, security::load_seccomp(*seccomp), "seccomp");
+  // lxc.keyring.session (default on): a session keyring of the container's
+  // own, not the one of whoever started it. Where keyrings are unavailable
+  // or denied, init inherits ours, as LXC does.
+  if (conf.keyring_session.value_or(true) &&
+      ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr, 0, 0, 0) < 0 && errno != ENOSYS &&
+      errno != EACCES && errno != EPERM)
+    die(sync, sys_error("lxc.keyring.session: join a new session keyring"));
   check(sync, switch_identity(conf), "lxc.init.uid/gid");
+  // lxc.arch: the personality survives execve.
+  if (conf.personality && ::personality(*conf.personality) < 0)
+    die(sync, sys_error("lxc.arch: personality"));
+  // A change of credentials clears the parent-death signal: set it last.
+  // pdeath_signal is lxc.monitor.signal.pdeath (SIGKILL unless set).
+  ::prctl(PR_SET_PDEATHSIG, spec.pdeath_signal, 0, 0, 0);
 
   if (spec.execute) run_init(spec.argv, sync);
 

@@ -3,6 +3,8 @@
 // exceptions, no unwinding; failures go to the monitor over the sync socket.
 #pragma once
 
+#include <signal.h>
+
 #include <string>
 #include <vector>
 
@@ -26,6 +28,12 @@ struct ChildSpec {
   bool userns = false;
   bool new_netns = false;
   bool new_cgroupns = false;
+  bool new_utsns = true;  // false: the uts namespace is shared, leave its host name alone
+  // Namespaces joined instead of made (lxc.namespace.share.*, --share-*):
+  // (fd of /proc/PID/ns/X, CLONE_NEW*), setns()'d right after clone. The pid
+  // namespace is not among them: the monitor joins it before clone.
+  std::vector<std::pair<int, int>> share_fds;
+  int pdeath_signal = SIGKILL;  // lxc.monitor.signal.pdeath
   rootfs::CgroupMounts cgroup_mounts;  // for lxc.mount.auto = cgroup*
   std::vector<int> keep_fds;  // fds that survive into the container (stdio for execute, -C off)
 };

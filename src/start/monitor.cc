@@ -67,7 +67,19 @@ void Monitor::set_state(State s) {
   kLog.info("{} is {}", name_, state_name(s));
   // Push the change to every subscriber; drop the ones that went away.
   for (auto it = state_clients_.begin(); it != state_clients_.end();) {
-    if (!commands::send_response(it->get(), static_cast<int32_t>(s))) {
+    if (!commands::send_response(it->fd.get(), static_cast<int32_t>(s))) {
+      it = state_clients_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Monitor::report_exit(int wait_status) {
+  int32_t status = wait_status;
+  std::string_view data(reinterpret_cast<const char*>(&status), sizeof status);
+  for (auto it = state_clients_.begin(); it != state_clients_.end();) {
+    if (it->wants_exit_status && !commands::send_response(it->fd.get(), commands::kExitStatusTag, data)) {
       it = state_clients_.erase(it);
     } else {
       ++it;
@@ -182,7 +194,8 @@ void Monitor::handle_client(int fd) {
     case Cmd::AddStateClient: {
       // Keep the connection: later transitions are pushed on it.
       if (commands::send_response(fd, static_cast<int32_t>(state_))) {
-        state_clients_.emplace_back(::dup(fd));
+        // arg = 1: also the exit status of init (lxc-monitor).
+        state_clients_.push_back({UniqueFd(::dup(fd)), h.arg == 1});
       }
       break;
     }
@@ -244,7 +257,7 @@ int Monitor::run() {
       fds.push_back({STDIN_FILENO, POLLIN, 0});
     }
     size_t clients_idx = fds.size();
-    for (auto& c : state_clients_) fds.push_back({c.get(), POLLIN, 0});
+    for (auto& c : state_clients_) fds.push_back({c.fd.get(), POLLIN, 0});
 
     int n = ::poll(fds.data(), fds.size(), -1);
     if (n < 0) {
@@ -280,9 +293,9 @@ int Monitor::run() {
     }
     if (stdin_idx >= 0 && (fds[stdin_idx].revents & (POLLIN | POLLHUP))) pump_stdin();
     for (size_t i = clients_idx; i < fds.size(); ++i) {
-      if (fds[i].revents & (POLLHUP | POLLERR | POLLIN)) state_clients_[i - clients_idx].reset();
+      if (fds[i].revents & (POLLHUP | POLLERR | POLLIN)) state_clients_[i - clients_idx].fd.reset();
     }
-    std::erase_if(state_clients_, [](const UniqueFd& f) { return !f; });
+    std::erase_if(state_clients_, [](const StateClient& c) { return !c.fd; });
   }
   if (console_) {
     // Whatever init wrote last.

@@ -32,9 +32,12 @@ class Monitor {
   // Monitor exists must stay pending, not be discarded.
   static void block_signals();
 
+  // The container's init; again after a reboot.
   void set_init(pid_t pid, UniqueFd pidfd) {
     init_pid_ = pid;
     init_pidfd_ = std::move(pidfd);
+    init_exited_ = false;
+    init_status_ = 0;
   }
   // The console pty master; with proxy_stdio its traffic also goes to and
   // from this process's stdin/stdout (lxc-start -F).
@@ -48,6 +51,9 @@ class Monitor {
   // clients already connected still hear the last transition.
   void close_listener() { listener_.reset(); }
   void set_state(State s);
+  // Tells the state clients that asked for it (AddStateClient arg = 1) how
+  // init ended: a kExitStatusTag message carrying the wait status.
+  void report_exit(int wait_status);
 
   // Serves until init has exited; returns init's wait status.
   int run();
@@ -75,7 +81,11 @@ class Monitor {
   console::RingBuffer ring_;
   std::vector<UniqueFd> ttys_;
   std::vector<bool> tty_busy_;
-  std::vector<UniqueFd> state_clients_;
+  struct StateClient {
+    UniqueFd fd;
+    bool wants_exit_status = false;
+  };
+  std::vector<StateClient> state_clients_;
   MonitorHooks hooks_;
 };
 

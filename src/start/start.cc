@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -161,9 +162,13 @@ rootfs::CgroupMounts cgroup_mounts(const cgroups::Cgroup& cg, bool cgroupns) {
 
 pid_t clone_child(int flags, int* pidfd) {
   struct clone_args args {};
-  args.flags = static_cast<uint64_t>(flags) | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
-  args.exit_signal = SIGCHLD;
+  args.flags = static_cast<uint64_t>(flags);
+  if (pidfd) {
+    args.flags |= CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  }
+  // With CLONE_PARENT the kernel takes the exit signal from the caller.
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
 
@@ -173,6 +178,154 @@ std::string resolve_rootfs(const config::Conf& conf) {
   return p;
 }
 
+// lxc.namespace.share.* and --share-*: namespaces the container joins
+// instead of making. The fds are opened here, by the monitor, when the
+// start begins; each boot uses them again.
+struct SharedNamespaces {
+  std::vector<std::pair<UniqueFd, int>> fds;  // joined by the child right after clone
+  UniqueFd pid;                               // joined around clone (see spawn_init)
+};
+
+// A share value: an absolute path to a namespace file, a host pid, or the
+// name of a running container in the same lxcpath (its init's namespace).
+Result<UniqueFd> open_shared_ns(const std::string& value, const std::string& ns, const std::string& lxcpath) {
+  std::string path;
+  if (value.starts_with("/")) {
+    path = value;
+  } else if (auto n = parse_u64(value); n && *n > 0) {
+    path = "/proc/" + value + "/ns/" + ns;
+  } else {
+    auto pid = commands::get_init_pid(lxcpath, value);
+    if (!pid || *pid <= 0)
+      return fail(ESRCH, "lxc.namespace.share." + ns + " = " + value + ": no running container of that name");
+    path = "/proc/" + std::to_string(*pid) + "/ns/" + ns;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail_sys("lxc.namespace.share." + ns + ": open " + path);
+  return UniqueFd(fd);
+}
+
+Result<SharedNamespaces> open_shared(const config::Conf& conf, const StartOptions& opts, const std::string& lxcpath,
+                                     Namespaces& ns, bool& new_utsns) {
+  std::map<std::string, std::string> want;
+  for (const auto& [k, v] : conf.namespace_share) want[k] = v;
+  for (const auto& [k, v] : opts.share) want[k] = v;  // the command line wins
+  SharedNamespaces shared;
+  for (const auto& [type, value] : want) {
+    if (type == "user" || type == "mnt")
+      return fail(ENOTSUP, "lxc.namespace.share." + type + ": sharing this namespace is not supported by lxcpp yet");
+    static constexpr std::pair<std::string_view, int> kTypes[] = {
+        {"net", CLONE_NEWNET}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"pid", CLONE_NEWPID}, {"cgroup", CLONE_NEWCGROUP}};
+    int flag = 0;
+    for (auto [n, f] : kTypes)
+      if (n == type) flag = f;
+    if (!flag) return fail(EINVAL, "lxc.namespace.share." + type + ": unknown namespace");
+    auto fd = open_shared_ns(value, type, lxcpath);
+    if (!fd) return unexpected(fd.error());
+    ns.flags &= ~flag;
+    if (flag == CLONE_NEWNET) ns.netns = false;
+    if (flag == CLONE_NEWCGROUP) ns.cgroupns = false;
+    if (flag == CLONE_NEWUTS) new_utsns = false;
+    if (flag == CLONE_NEWPID) shared.pid = std::move(*fd);
+    else shared.fds.emplace_back(std::move(*fd), flag);
+  }
+  return shared;
+}
+
+// "10s", "-5m", "100ms" -> (seconds, nanoseconds) as timens_offsets wants
+// them: 0 <= nanoseconds < 1e9. The value was checked by the parser.
+std::pair<int64_t, int64_t> parse_offset(std::string_view v) {
+  size_t i = v.starts_with('-') ? 1 : 0;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+  int64_t n = parse_i64(v.substr(0, i)).value_or(0);
+  std::string_view unit = v.substr(i);
+  if (unit == "h") return {n * 3600, 0};
+  if (unit == "m") return {n * 60, 0};
+  if (unit == "s") return {n, 0};
+  int64_t ns = unit == "ms" ? n * 1000000 : unit == "us" ? n * 1000 : n;
+  int64_t sec = ns / 1000000000, nsec = ns % 1000000000;
+  if (nsec < 0) {
+    nsec += 1000000000;
+    --sec;
+  }
+  return {sec, nsec};
+}
+
+// lxc.time.offset.*: a time namespace only takes effect for children, and its
+// offsets can be written only until a process is in it. So the monitor
+// unshares one for its children, writes the offsets, clones init into it,
+// and goes back to its own (restore_time_ns): hooks and later children
+// keep the host's clocks.
+Result<UniqueFd> enter_time_ns(const config::Conf& conf) {
+  if (conf.time_offset_boot.empty() && conf.time_offset_monotonic.empty()) return UniqueFd();
+  UniqueFd orig(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
+  if (!orig) return fail_sys("lxc.time.offset: open /proc/self/ns/time_for_children");
+  if (::unshare(CLONE_NEWTIME) < 0) return fail_sys("lxc.time.offset: unshare the time namespace");
+  std::string offsets;
+  auto add = [&](const char* clock, const std::string& v) {
+    if (v.empty()) return;
+    auto [sec, nsec] = parse_offset(v);
+    offsets += std::string(clock) + " " + std::to_string(sec) + " " + std::to_string(nsec) + "\n";
+  };
+  add("monotonic", conf.time_offset_monotonic);
+  add("boottime", conf.time_offset_boot);
+  int fd = ::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::write(fd, offsets.data(), offsets.size()) == static_cast<ssize_t>(offsets.size());
+  Error e = sys_error("lxc.time.offset: write /proc/self/timens_offsets");
+  if (fd >= 0) ::close(fd);
+  if (!ok) {
+    ::setns(orig.get(), CLONE_NEWTIME);
+    return unexpected(e);
+  }
+  return orig;
+}
+
+void restore_time_ns(const UniqueFd& orig) {
+  if (orig && ::setns(orig.get(), CLONE_NEWTIME) < 0) kLog.warn("cannot return to the host's time namespace: {}", std::strerror(errno));
+}
+
+// Clones the container's init running child_main(spec); pid and pidfd of it.
+// A shared pid namespace cannot be entered by the child itself (setns only
+// affects a process's later children) and the monitor must not enter it
+// (its hooks would run there, and fail once that container is gone). So a
+// short-lived helper joins it and clones init with CLONE_PARENT: init is
+// the monitor's child, in the shared pid namespace.
+Result<std::pair<pid_t, UniqueFd>> spawn_init(int flags, const UniqueFd& pid_ns, const ChildSpec& spec) {
+  if (!pid_ns) {
+    int pidfd = -1;
+    pid_t pid = clone_child(flags, &pidfd);
+    if (pid < 0) return fail_sys("clone the container's init");
+    if (pid == 0) child_main(spec);
+    return std::pair{pid, UniqueFd(pidfd)};
+  }
+  int pfd[2];
+  if (::pipe2(pfd, O_CLOEXEC) < 0) return fail_sys("pipe");
+  UniqueFd rd(pfd[0]), wr(pfd[1]);
+  pid_t helper = ::fork();
+  if (helper < 0) return fail_sys("fork");
+  if (helper == 0) {
+    rd.reset();
+    pid_t pid = -1;
+    if (::setns(pid_ns.get(), CLONE_NEWPID) == 0) {
+      pid = clone_child(flags | CLONE_PARENT, nullptr);
+      if (pid == 0) child_main(spec);
+    }
+    int32_t msg[2] = {pid, pid < 0 ? errno : 0};
+    (void)commands::write_all(wr.get(), msg, sizeof msg);
+    ::_exit(0);
+  }
+  wr.reset();
+  int32_t msg[2] = {-1, EPIPE};
+  (void)commands::read_all(rd.get(), msg, sizeof msg);
+  ::waitpid(helper, nullptr, 0);
+  if (msg[0] < 0) return fail(msg[1], "clone the container's init into the shared pid namespace");
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, msg[0], 0));
+  if (pidfd < 0) return fail_sys("pidfd_open");
+  return std::pair{static_cast<pid_t>(msg[0]), UniqueFd(pidfd)};
+}
+
+bool is_reboot(int wait_status) { return WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGHUP; }
+
 // Everything from the command socket to init's exit, in this process.
 // notify_fd, when >= 0, hears "OK" once the container runs (lxc-start -d's
 // parent waits for it).
@@ -181,6 +334,9 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   const config::Conf& conf = cfg.conf();
   auto ns = plan_namespaces(conf);
   if (!ns) return unexpected(ns.error());
+  bool new_utsns = ns->flags & CLONE_NEWUTS;
+  auto shared = open_shared(conf, opts, lxcpath, *ns, new_utsns);
+  if (!shared) return unexpected(shared.error());
 
   std::string rootfs = resolve_rootfs(conf);
   if (!rootfs.empty() && !is_dir(rootfs))
@@ -190,6 +346,13 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (argv.empty()) {
     const std::string& cmd = opts.execute ? conf.execute_cmd : conf.init_cmd;
     argv = split(cmd.empty() ? std::string("/sbin/init") : cmd, " \t");
+  }
+
+  // lxc.monitor.unshare: the monitor's mounts (and the hooks') stay its own.
+  if (conf.monitor_unshare) {
+    if (::unshare(CLONE_NEWNS) < 0) return fail_sys("lxc.monitor.unshare: unshare the mount namespace");
+    if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+      return fail_sys("lxc.monitor.unshare: make / a slave mount");
   }
 
   auto listener = commands::listen(lxcpath, name);
@@ -211,7 +374,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (auto r = cgstep(cg->enter_monitor(::getpid())); !r) return unexpected(r.error());
   if (auto r = cgstep(cg->create_payload()); !r) return unexpected(r.error());
 
-  // Console and ttys: ptys allocated here, masters kept by the monitor.
+  // Console and ttys: ptys allocated here, masters kept by the monitor for
+  // the whole run (a reboot reopens the slaves by path).
   bool want_console = !opts.execute && conf.console_path != "none";
   console::Pty console;
   if (want_console) {
@@ -234,68 +398,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
       if (auto r = chown_pty_to_container(t, conf); !r) return unexpected(with_context(r.error(), "ttys"));
   }
 
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return fail_sys("socketpair");
-  UniqueFd parent_sock(sv[0]), child_sock(sv[1]);
-
-  ChildSpec spec;
-  spec.conf = &conf;
-  spec.config_file = cfg.path();
-  spec.name = name;
-  spec.lxcpath = lxcpath;
-  spec.rootfs = rootfs;
-  spec.sync_fd = child_sock.get();
-  spec.console_fd = want_console ? console.slave.get() : -1;
-  spec.console_path = want_console ? console.slave_path : "";
-  for (const auto& t : ttys) spec.tty_paths.push_back(t.slave_path);
-  spec.argv = argv;
-  spec.execute = opts.execute;
-  spec.userns = ns->userns;
-  spec.new_netns = ns->netns;
-  spec.new_cgroupns = ns->cgroupns;
-  if (opts.execute) spec.keep_fds = {0, 1, 2};
-  spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
-
   Monitor::block_signals();
-  int pidfd = -1;
-  pid_t pid = clone_child(ns->flags, &pidfd);
-  if (pid < 0) return fail_sys("clone the container's init");
-  if (pid == 0) child_main(spec);
-  UniqueFd init_pidfd(pidfd);
-  child_sock.reset();
-  console.slave.reset();
-  for (auto& t : ttys) t.slave.reset();
-
-  ScopeExit kill_child([&] {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-  });
-  auto step = [&](Result<void> r, std::string_view what) -> Result<void> {
-    if (!r) return unexpected(with_context(std::move(r.error()), what));
-    return {};
-  };
-
-  if (auto r = step(expect_step(parent_sock.get(), SyncStep::ChildCloned), "start"); !r) return unexpected(r.error());
-  if (ns->userns)
-    if (auto r = write_id_maps(pid, conf); !r) return unexpected(r.error());
-  if (auto r = cgstep(cg->enter_payload(pid)); !r) return unexpected(r.error());
-  if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Limits)); !r) return unexpected(r.error());
-  if (ns->userns) {
-    auto [uid, gid] = container_root(conf);
-    if (auto r = cgstep(cg->chown_payload(uid, gid)); !r) return unexpected(r.error());
-  }
-  if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
-  if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());
-  // Device rules go in once the container has made its /dev.
-  if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());
-  henv.init_pid = pid;
-  if (auto r = hooks::run_hooks(conf, config::HookType::StartHost, henv); !r) return unexpected(r.error());
-  if (auto r = send_step(parent_sock.get(), SyncStep::Go); !r) return unexpected(r.error());
-  if (auto r = expect_exec(parent_sock.get()); !r) return unexpected(r.error());
-  parent_sock.reset();
-
   Monitor monitor(name, lxcpath, conf, std::move(*listener));
-  monitor.set_init(pid, std::move(init_pidfd));
   if (want_console) {
     monitor.set_console(std::move(console.master), !opts.daemonize);
     monitor.set_console_log(!opts.console_log.empty() ? opts.console_log : conf.console_logfile);
@@ -303,31 +407,131 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   for (auto& t : ttys) monitor.add_tty(std::move(t.master));
   monitor.set_hooks(MonitorHooks{[&] { return cg->freeze(); }, [&] { return cg->thaw(); },
                                  [&] { return cg->serialize(); }});
-  kill_child.release();
-  cg_guard.commit();
 
-  if (!opts.pidfile.empty()) {
-    if (auto r = write_file_atomic(opts.pidfile, std::to_string(pid) + "\n"); !r)
-      kLog.warn("cannot write the pid file: {}", describe(r.error()));
-  }
+  // One boot: from a fresh payload cgroup to init exec'd. The first runs
+  // in the payload cgroup made above; a reboot makes it again.
+  auto boot = [&]() -> Result<void> {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return fail_sys("socketpair");
+    UniqueFd parent_sock(sv[0]), child_sock(sv[1]);
+    UniqueFd console_slave = std::move(console.slave);
+    if (want_console && !console_slave) {
+      console_slave.reset(::open(console.slave_path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+      if (!console_slave) return fail_sys("console: open " + console.slave_path);
+    }
+    for (auto& t : ttys) t.slave.reset();
+
+    ChildSpec spec;
+    spec.conf = &conf;
+    spec.config_file = cfg.path();
+    spec.name = name;
+    spec.lxcpath = lxcpath;
+    spec.rootfs = rootfs;
+    spec.sync_fd = child_sock.get();
+    spec.console_fd = want_console ? console_slave.get() : -1;
+    spec.console_path = want_console ? console.slave_path : "";
+    for (const auto& t : ttys) spec.tty_paths.push_back(t.slave_path);
+    spec.argv = argv;
+    spec.execute = opts.execute;
+    spec.userns = ns->userns;
+    spec.new_netns = ns->netns;
+    spec.new_cgroupns = ns->cgroupns;
+    spec.new_utsns = new_utsns;
+    for (const auto& [fd, type] : shared->fds) spec.share_fds.emplace_back(fd.get(), type);
+    spec.pdeath_signal = conf.monitor_signal_pdeath ? conf.monitor_signal_pdeath : SIGKILL;
+    if (opts.execute) spec.keep_fds = {0, 1, 2};
+    spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
+
+    auto time_ns = enter_time_ns(conf);
+    if (!time_ns) return unexpected(time_ns.error());
+    auto spawned = spawn_init(ns->flags, shared->pid, spec);
+    restore_time_ns(*time_ns);
+    if (!spawned) return unexpected(spawned.error());
+    auto [pid, init_pidfd] = std::move(*spawned);
+    child_sock.reset();
+    console_slave.reset();
+
+    ScopeExit kill_child([&] {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    });
+    auto step = [&](Result<void> r, std::string_view what) -> Result<void> {
+      if (!r) return unexpected(with_context(std::move(r.error()), what));
+      return {};
+    };
+
+    if (auto r = step(expect_step(parent_sock.get(), SyncStep::ChildCloned), "start"); !r) return unexpected(r.error());
+    if (ns->userns)
+      if (auto r = write_id_maps(pid, conf); !r) return unexpected(r.error());
+    if (auto r = cgstep(cg->enter_payload(pid)); !r) return unexpected(r.error());
+    if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Limits)); !r) return unexpected(r.error());
+    if (ns->userns) {
+      auto [uid, gid] = container_root(conf);
+      if (auto r = cgstep(cg->chown_payload(uid, gid)); !r) return unexpected(r.error());
+    }
+    if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
+    if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());
+    // Device rules go in once the container has made its /dev.
+    if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());
+    henv.init_pid = pid;
+    if (auto r = hooks::run_hooks(conf, config::HookType::StartHost, henv); !r) return unexpected(r.error());
+    if (auto r = send_step(parent_sock.get(), SyncStep::Go); !r) return unexpected(r.error());
+    if (auto r = expect_exec(parent_sock.get()); !r) return unexpected(r.error());
+
+    monitor.set_init(pid, std::move(init_pidfd));
+    kill_child.release();
+    if (!opts.pidfile.empty()) {
+      if (auto r = write_file_atomic(opts.pidfile, std::to_string(pid) + "\n"); !r)
+        kLog.warn("cannot write the pid file: {}", describe(r.error()));
+    }
+    return {};
+  };
+
+  if (auto r = boot(); !r) return unexpected(r.error());
+  cg_guard.commit();
   monitor.set_state(State::Running);
   if (notify_fd >= 0) {
     (void)commands::write_all(notify_fd, "OK", 2);
     ::close(notify_fd);
   }
 
-  int status = monitor.run();
-  monitor.set_state(State::Stopping);
-  henv.target = "stop";
-  if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
-  (void)cg->kill_all();
-  if (auto r = cg->destroy_payload(); !r) kLog.error("{}", describe(r.error()));
-  if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));
+  int status = 0;
+  for (;;) {
+    status = monitor.run();
+    monitor.report_exit(status);
+    monitor.set_state(State::Stopping);
+    bool reboot = !opts.execute && is_reboot(status);
+    std::string boot_target = henv.target;
+    henv.target = reboot ? "reboot" : "stop";
+    if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
+    (void)cg->kill_all();
+    if (auto r = cg->destroy_payload(); !r) kLog.error("{}", describe(r.error()));
+    if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));
+    // reboot(2) RESTART in the container's pid namespace ends init with
+    // SIGHUP: start it again, same monitor, command socket and ptys.
+    if (!reboot) break;
+    kLog.info("{} is rebooting", name);
+    monitor.set_state(State::Starting);
+    henv.target = boot_target;
+    auto r = hooks::run_hooks(conf, config::HookType::PreStart, henv);
+    if (r) r = cgstep(cg->create_payload());
+    if (r) r = boot();
+    if (!r) {
+      kLog.error("reboot: {}", describe(r.error()));
+      (void)cg->kill_all();
+      (void)cg->destroy_payload();
+      break;
+    }
+    monitor.set_state(State::Running);
+  }
   if (!opts.pidfile.empty()) ::unlink(opts.pidfile.c_str());
   // The container is gone: stop answering, then say so. The monitor's own
   // cgroup goes last; leaving it costs a cgroup migration (an RCU grace
   // period) that the waiting tools need not sit through.
   monitor.close_listener();
+  // lxc.ephemeral: the container goes with its run (before STOPPED, so that
+  // whoever waits for STOPPED finds it gone).
+  if (conf.ephemeral && opts.on_ephemeral_stop) opts.on_ephemeral_stop();
   monitor.set_state(State::Stopped);
   if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
   return shell_status(status);

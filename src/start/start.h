@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct StartOptions {
   std::string pidfile;            // -p
   // --share-net/--share-ipc/--share-uts/--share-pid: namespace name -> NAME or PID
   std::map<std::string, std::string> share;
+  // lxc.ephemeral: called by the monitor once the container has stopped
+  // for good (api::Container::start sets it to destroy the container).
+  std::function<void()> on_ephemeral_stop;
 };
 
 // Starts the container named name in lxcpath with cfg.

@@ -74,6 +74,7 @@ expect_eq "lxc-monitor's order" "RUNNING STOPPING STOPPED " "$order"
 expect_eq "lxc-monitor ignores names that do not match" "" "$(cat "$lp/monitor2.out")"
 mon3_out=$(cat "$lp/monitor3.out")
 expect_eq "lxc-monitor started later: only the changes" "'$name' changed state to [STOPPING]
+'$name' exited with status [0]
 '$name' changed state to [STOPPED]" "$mon3_out"
 
 expect_rc "lxc-monitor -Q" 0 "$BIN/lxc-monitor" -P "$lp" -Q
