@@ -287,7 +287,7 @@ int Monitor::run() {
         ::close(c);
       }
     }
-    if (console_idx >= 0 && (fds[console_idx].revents & (POLLIN | POLLHUP))) {
+    if (console_idx >= 0 && !init_exited_ && (fds[console_idx].revents & (POLLIN | POLLHUP))) {
       if (fds[console_idx].revents & POLLIN) pump_console();
       else ::usleep(10000);  // no slave open yet: avoid spinning on POLLHUP
     }
