@@ -49,6 +49,7 @@ struct NetDev {
   std::string ipvlan_mode;       // l3 (default), l3s, l2
   std::string ipvlan_isolation;  // bridge (default), private, vepa
   std::string vlan_id;
+  bool operator==(const NetDev&) const = default;
 };
 
 // An ordered key/value setting (lxc.cgroup.*, lxc.sysctl.*, ...); the key is

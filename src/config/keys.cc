@@ -341,10 +341,16 @@ Result<void> set_console_size(Conf& c, std::string_view key, std::string_view v)
     if (!s) return unexpected(s.error());
     bytes = *s;
   }
-  // The ring buffer is kept in whole pages, as LXC rounds it.
+  // As LXC: at least one page, rounded up to the next power of two.
   const uint64_t page = 4096;
-  if (bytes % page) bytes = (bytes / page + 1) * page;
-  (key == "lxc.console.size" ? c.console_size : c.console_buffer_size) = bytes;
+  if (bytes < page) bytes = page;
+  uint64_t pow2 = page;
+  while (pow2 < bytes) {
+    if (pow2 > std::numeric_limits<uint64_t>::max() / 2)
+      return invalid("invalid value \"" + printable(v) + "\": too large to round up to a power of two");
+    pow2 *= 2;
+  }
+  (key == "lxc.console.size" ? c.console_size : c.console_buffer_size) = pow2;
   return {};
 }
 std::string get_console_size(const Conf& c, std::string_view key) {
@@ -532,8 +538,19 @@ constexpr KeySpec kKeys[] = {
     {"lxc.idmap", Match::Exact, set_idmap, get_idmap, clear_idmap, "u 0 100000 65536"},
     // Hooks
     {"lxc.hook.version", Match::Exact, set_hook_version, get_hook_version, clear_hook_version, "1"},
+    // One row per hook, so that an unknown hook name is an unknown key (as in
+    // LXC) rather than a prefix match whose clear would hit every hook.
     {"lxc.hook", Match::Exact, set_hook, get_hook, clear_hook, ""},
-    {"lxc.hook.", Match::Prefix, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.pre-start", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.pre-mount", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.mount", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.autodev", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.start-host", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.start", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.stop", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.post-stop", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.clone", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
+    {"lxc.hook.destroy", Match::Exact, set_hook, get_hook, clear_hook, "/bin/true"},
     // Logging
     {"lxc.log.level", Match::Exact, set_log_level, get_log_level, clear_log_level, "DEBUG"},
     str_key<&Conf::log_file>("lxc.log.file", "/var/log/lxc/c1.log"),
@@ -594,12 +611,36 @@ static unexpected<Error> unknown_key(std::string_view key) {
   return fail(EINVAL, msg);
 }
 
+static Result<void> check_key_chars(std::string_view key) {
+  for (unsigned char ch : key)
+    if (ch <= ' ' || ch == 0x7f || ch == '=') return invalid("a key cannot contain white space, control characters or '='");
+  return {};
+}
+
+// For clearing: lxc.net.N.KEY must name an interface index and a known KEY,
+// else the clear would silently do nothing.
+static Result<void> check_net_clear(std::string_view key) {
+  if (!key.starts_with("lxc.net.")) return {};
+  auto rest = key.substr(8);
+  auto dot = rest.find('.');
+  auto idx = parse_u64(rest.substr(0, dot));
+  if (!idx || *idx > 65535) return invalid("expected lxc.net.N.KEY with an interface index N from 0 to 65535");
+  if (dot != std::string_view::npos && !find_net_key(rest.substr(dot + 1))) return unknown_key(key);
+  return {};
+}
+
 Result<void> set_item(Conf& conf, std::string_view key, std::string_view value) {
   const KeySpec* k = find_key(key);
   if (!k) return unknown_key(key);
+  // A key or value that could not be read back from a config file line would
+  // make the saved file say something else (or not load at all).
+  if (auto r = check_key_chars(key); !r) return r;
+  for (unsigned char ch : value)
+    if (ch == '\n' || ch == '\r' || ch == '\0') return invalid("a value cannot contain a line break or a NUL byte");
   if (value.empty()) {
-    // lxc.net.N.type cannot be cleared on its own in LXC either, but an empty
-    // value of any other key clears it.
+    // An empty value clears the key, as in LXC; for lxc.net.N.type that is the
+    // whole interface.
+    if (auto r = check_net_clear(key); !r) return r;
     k->clear(conf, key);
     return {};
   }
@@ -624,8 +665,40 @@ Result<std::string> get_item(const Conf& conf, std::string_view key) {
 Result<void> clear_item(Conf& conf, std::string_view key) {
   const KeySpec* k = find_key(key);
   if (!k) return unknown_key(key);
+  if (auto r = check_key_chars(key); !r) return r;
+  if (auto r = check_net_clear(key); !r) return r;
   k->clear(conf, key);
   return {};
+}
+
+// The edit distance of a and b if it is at most limit, else limit + 1. Rows
+// stop as soon as every entry exceeds the limit, so comparing a long garbage
+// key with every known key stays cheap.
+static size_t distance_within(std::string_view a, std::string_view b, size_t limit) {
+  size_t len_diff = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (len_diff > limit) return limit + 1;
+  std::vector<size_t> rows(2 * (b.size() + 1));
+  size_t* prev = rows.data();
+  size_t* cur = prev + b.size() + 1;
+  const char* pa = a.data();
+  const char* pb = b.data();
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    size_t row_min = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t d = prev[j - 1] + (pa[i - 1] == pb[j - 1] ? 0 : 1);
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+      cur[j] = d;
+      if (d < row_min) row_min = d;
+    }
+    if (row_min > limit) return limit + 1;
+    size_t* t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[b.size()] > limit ? limit + 1 : prev[b.size()];
 }
 
 std::string suggest_key(std::string_view key) {
@@ -634,10 +707,11 @@ std::string suggest_key(std::string_view key) {
     return "a legacy key: use " + *repl + " instead, or run lxc-update-config -c FILE";
   }
   // Compare against every exact key, and net keys with the same index.
+  const size_t max_d = std::max<size_t>(3, key.size() / 4);
   std::string best;
   size_t best_d = std::numeric_limits<size_t>::max();
   auto consider = [&](const std::string& cand) {
-    size_t d = edit_distance(key, cand);
+    size_t d = distance_within(key, cand, std::min(max_d, best_d));
     if (d < best_d) {
       best_d = d;
       best = cand;
@@ -652,8 +726,7 @@ std::string suggest_key(std::string_view key) {
     if (parse_u64(rest.substr(0, dot))) index = std::string(rest.substr(0, dot));
   }
   for (const auto& n : net_keys()) consider("lxc.net." + index + "." + std::string(n.name));
-  for (int h = 0; h < kHookCount; ++h) consider("lxc.hook." + std::string(kHookNames[h]));
-  if (best_d <= std::max<size_t>(3, key.size() / 4)) return "did you mean " + best + "?";
+  if (best_d <= max_d) return "did you mean " + best + "?";
   return {};
 }
 

@@ -92,8 +92,17 @@ Result<void> set_l2proxy(NetDev& d, std::string_view v) {
   return {};
 }
 
+// As in LXC, setting the type starts the interface afresh: keys given before
+// it, or for an earlier type of the same index, do not carry over.
+Result<void> set_type(NetDev& d, std::string_view v) {
+  if (auto r = check_net_type(v); !r) return r;
+  d = NetDev{};
+  d.type = std::string(v);
+  return {};
+}
+
 constexpr NetKeySpec kNetKeys[] = {
-    str_key<&NetDev::type, check_net_type>("type", "veth"),
+    {"type", set_type, get_str<&NetDev::type>, clear_str<&NetDev::type>, "veth", ""},
     str_key<&NetDev::flags, check_flags>("flags", "up"),
     str_key<&NetDev::link, check_ifname>("link", "lxcbr0"),
     {"l2proxy", set_l2proxy, [](const NetDev& d) { return std::string(d.l2proxy ? "1" : "0"); },
@@ -165,24 +174,28 @@ const NetKeySpec* find_net_key(std::string_view subkey) {
 Result<void> set_net(Conf& c, std::string_view key, std::string_view v) {
   auto k = parse_net_key(key);
   if (!k) return unexpected(k.error());
-  if (k->index < 0) return invalid("lxc.net only takes an empty value, which removes every interface");
+  if (k->index < 0) return invalid("takes only an empty value, which removes every interface");
   if (k->subkey.empty())
-    return invalid("lxc.net." + std::to_string(k->index) + " only takes an empty value, which removes the interface");
+    return invalid("takes only an empty value, which removes the interface; its settings are lxc.net." +
+                   std::to_string(k->index) + ".type, .link, ...");
   const NetKeySpec* spec = find_net_key(k->subkey);
   if (!spec) {
     std::string msg = "unknown network key";
     if (auto hint = suggest_key(key); !hint.empty()) msg += " (" + hint + ")";
     return invalid(msg);
   }
+  // A failed set must not leave behind an interface it created.
+  bool created = !c.net.contains(k->index);
   NetDev& dev = c.net[k->index];
   if (!applies_to(*spec, dev.type)) {
     std::string prefix = "lxc.net." + std::to_string(k->index);
-    if (dev.type.empty()) c.net.erase(k->index);
+    std::string type = dev.type;
+    if (created) c.net.erase(k->index);
     return invalid("applies only to " + prefix + ".type = " + std::string(spec->types) + ", but " + prefix +
-                   ".type is " + (dev.type.empty() ? std::string("not set (set it first)") : dev.type));
+                   ".type is " + (type.empty() ? std::string("not set (set it first)") : type));
   }
   auto r = spec->set(dev, v);
-  if (!r && dev.type.empty() && k->subkey == "type") c.net.erase(k->index);
+  if (!r && created) c.net.erase(k->index);
   return r;
 }
 
@@ -210,11 +223,15 @@ void clear_net(Conf& c, std::string_view key) {
   }
   auto it = c.net.find(k->index);
   if (it == c.net.end()) return;
-  if (k->subkey.empty()) {
+  // Clearing the type clears the interface, as in LXC.
+  if (k->subkey.empty() || k->subkey == "type") {
     c.net.erase(it);
     return;
   }
   if (const NetKeySpec* spec = find_net_key(k->subkey)) spec->clear(it->second);
+  // An interface with nothing set is no interface: a file without its lines
+  // would not have it either.
+  if (it->second == NetDev{}) c.net.erase(it);
 }
 
 }  // namespace lxc::config

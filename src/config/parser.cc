@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "base/scope_exit.h"
 #include "base/strings.h"
 #include "config/keys.h"
 #include "log/log.h"
@@ -53,7 +54,18 @@ Result<void> load_file_impl(Conf& conf, const std::string& path);
 Result<void> include_impl(Conf& conf, const std::string& raw_path, bool& located) {
   located = false;
   std::string path = resolve_relative(raw_path);
-  if (!path_exists(path)) return fail(ENOENT, "cannot include " + path);
+  if (!path_exists(path)) {
+    // A path ending in '/' names a drop-in directory, which may be absent: the
+    // shipped userns.conf includes userns.conf.d/, which no package creates.
+    std::string bare = path;
+    while (bare.size() > 1 && bare.back() == '/') bare.pop_back();
+    if (raw_path.ends_with('/') && !path_exists(bare)) {
+      kLog.debug("lxc.include: no directory {}, nothing to include", path);
+      return {};
+    }
+    if (raw_path.ends_with('/')) return fail(ENOTDIR, "cannot include directory " + path);
+    return fail(ENOENT, "cannot include " + path);
+  }
   if (!is_dir(path)) {
     auto r = load_file_impl(conf, path);
     if (!r) {
@@ -88,10 +100,10 @@ Result<void> load_file_impl(Conf& conf, const std::string& path) {
   if (std::find(g_include_stack.begin(), g_include_stack.end(), canon) != g_include_stack.end()) {
     std::string chain;
     for (const auto& f : g_include_stack) chain += f + " -> ";
-    return fail(ELOOP, "include cycle: " + chain + canon);
+    return fail(0, "include cycle: " + chain + canon);
   }
   if (g_include_stack.size() >= kMaxIncludeDepth)
-    return fail(ELOOP, "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep at " + path);
+    return fail(0, "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep at " + path);
   auto text = read_file(path);
   if (!text) return fail(text.error().code, "cannot read configuration file " + path);
   g_include_stack.push_back(canon);
@@ -117,7 +129,20 @@ Result<std::optional<ConfigLine>> split_line(std::string_view line) {
   return std::optional<ConfigLine>{out};
 }
 
+// An error in the text itself: "file:line: key: what" says everything, and no
+// syscall failed, so the code is 0 (describe() adds no strerror). A failed
+// include folds its errno text into the message here.
+static unexpected<Error> text_error(std::string msg) { return fail(0, std::move(msg)); }
+
 Result<void> load_text(Conf& conf, std::string_view text, const std::string& origin) {
+  // Text read by the caller (ConfigFile::from_text of a file's content) is
+  // the outermost file: its includes resolve against its directory, and
+  // including it again is a cycle, as when load_file reads it.
+  bool outermost = g_include_stack.empty();
+  if (outermost) g_include_stack.push_back(canonical(origin));
+  ScopeExit pop([&] {
+    if (outermost) g_include_stack.pop_back();
+  });
   size_t lineno = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -128,31 +153,31 @@ Result<void> load_text(Conf& conf, std::string_view text, const std::string& ori
     pos = end + 1;
     std::string where = origin + ":" + std::to_string(lineno) + ": ";
     if (line.size() > kMaxLineLength)
-      return fail(E2BIG, where + "line too long (" + std::to_string(line.size()) + " bytes, at most " +
-                             std::to_string(kMaxLineLength) + ")");
+      return text_error(where + "line too long (" + std::to_string(line.size()) + " bytes, at most " +
+                        std::to_string(kMaxLineLength) + ")");
     if (line.find('\0') != std::string_view::npos)
-      return fail(EINVAL, where + "binary data (a NUL byte) in a configuration file");
+      return text_error(where + "binary data (a NUL byte) in a configuration file");
     auto parsed = split_line(line);
-    if (!parsed) return fail(EINVAL, where + parsed.error().what + ", got \"" + printable(trim(line)) + "\"");
+    if (!parsed) return text_error(where + parsed.error().what + ", got \"" + printable(trim(line)) + "\"");
     if (!*parsed) continue;
     auto [key, value] = **parsed;
     if (!key.starts_with("lxc.")) {
       std::string msg = where + printable(key) + ": unknown configuration key";
       if (auto hint = suggest_key(key); !hint.empty()) msg += " (" + hint + ")";
-      return fail(EINVAL, msg);
+      return text_error(msg);
     }
     if (key == "lxc.include") {
       if (value.empty()) continue;
       bool located = false;
       auto r = include_impl(conf, std::string(value), located);
       if (!r) {
-        if (located) return fail(r.error().code, r.error().what + " (included from " + origin + ":" + std::to_string(lineno) + ")");
-        return fail(r.error().code, where + "lxc.include: " + describe(r.error()));
+        if (located) return text_error(r.error().what + " (included from " + origin + ":" + std::to_string(lineno) + ")");
+        return text_error(where + "lxc.include: " + describe(r.error()));
       }
       continue;
     }
     auto r = set_item(conf, key, value);
-    if (!r) return fail(r.error().code, where + std::string(key) + ": " + r.error().what);
+    if (!r) return text_error(where + printable(key) + ": " + r.error().what);
     kLog.trace("{}{} = {}", where, key, printable(value));
   }
   return {};

@@ -329,8 +329,18 @@ Result<void> check_time_offset(std::string_view v) {
   while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
   if (i == start) return invalid(v, "an integer with a unit: h, m, s, ms, us or ns");
   std::string_view unit = v.substr(i);
-  for (auto u : {"h", "m", "s", "ms", "us", "ns"})
-    if (unit == u) return {};
+  // LXC keeps h, m and s as seconds and ms and us as nanoseconds, in 64 bits.
+  struct Unit {
+    std::string_view name;
+    int64_t factor;
+  };
+  for (auto [name, factor] : {Unit{"h", 3600}, Unit{"m", 60}, Unit{"s", 1}, Unit{"ms", 1000000}, Unit{"us", 1000},
+                              Unit{"ns", 1}}) {
+    if (unit != name) continue;
+    auto n = parse_i64(v.substr(0, i));
+    if (!n || *n > INT64_MAX / factor || *n < INT64_MIN / factor) return invalid(v, "an offset that fits in 64 bits");
+    return {};
+  }
   return invalid(v, "an integer with a unit: h, m, s, ms, us or ns");
 }
 

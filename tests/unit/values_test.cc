@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <cstdint>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace lxc::config {
@@ -86,6 +89,154 @@ TEST(Values, Misc) {
   EXPECT_FALSE(check_rlimit_value("1024:lots"));
   EXPECT_TRUE(parse_arch("amd64"));
   EXPECT_FALSE(parse_arch("vax"));
+}
+
+TEST(Values, Integers) {
+  EXPECT_EQ(parse_uint("0").value(), 0u);
+  EXPECT_EQ(parse_uint("18446744073709551615").value(), UINT64_MAX);
+  for (std::string_view bad : {"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "18446744073709551616", "one"})
+    EXPECT_FALSE(parse_uint(bad)) << bad;
+  EXPECT_EQ(parse_int("-3").value(), -3);
+  EXPECT_EQ(parse_int("9223372036854775807").value(), INT64_MAX);
+  for (std::string_view bad : {"", "+3", "--3", "3-", "9223372036854775808"}) EXPECT_FALSE(parse_int(bad)) << bad;
+  auto e = parse_uint("x");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().what, "invalid value \"x\": expected an unsigned integer");
+}
+
+TEST(Values, SignalsEdges) {
+  EXPECT_EQ(parse_signal("sigpwr").value(), SIGPWR);
+  EXPECT_EQ(parse_signal("SIGRTMIN").value(), SIGRTMIN);
+  EXPECT_EQ(parse_signal("SIGRTMAX").value(), SIGRTMAX);
+  EXPECT_EQ(parse_signal(std::to_string(SIGRTMAX)).value(), SIGRTMAX);
+  for (std::string_view bad : {"", "SIG", "SIGRTMIN-1", "SIGRTMAX+1", "SIGRTMIN+", "RTMIN+x", "-9",
+                               "65", "SIGTERM ", "SIG TERM"})
+    EXPECT_FALSE(parse_signal(bad)) << bad;
+  EXPECT_EQ(signal_name(SIGTERM), "SIGTERM");
+  EXPECT_EQ(signal_name(SIGRTMIN + 3), "SIGRTMIN+3");
+}
+
+TEST(Values, IdMapEdges) {
+  auto m = parse_idmap("g\t1000   2000\t1");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(format_idmap(*m), "g 1000 2000 1");
+  EXPECT_TRUE(parse_idmap("u 0 4294967294 1"));
+  EXPECT_FALSE(parse_idmap("u 0 4294967295 1"));
+  EXPECT_FALSE(parse_idmap("u 1 2 3 4"));
+  EXPECT_FALSE(parse_idmap("U 0 1 1"));
+  EXPECT_FALSE(parse_idmap("u -1 1 1"));
+  EXPECT_FALSE(parse_idmap("u 0 1 18446744073709551615"));  // must not wrap around
+  EXPECT_FALSE(parse_idmap(""));
+}
+
+TEST(Values, SizesEdges) {
+  EXPECT_EQ(parse_size("0").value(), 0u);
+  EXPECT_EQ(parse_size("1KiB").value(), 1024u);
+  EXPECT_EQ(parse_size("1 MB").value(), 1u << 20);
+  EXPECT_EQ(parse_size("16777215G").value(), 16777215ull << 30);
+  EXPECT_FALSE(parse_size("17179869184G"));  // 2^64 bytes
+  EXPECT_FALSE(parse_size("1TB"));
+  EXPECT_FALSE(parse_size("-1"));
+  EXPECT_FALSE(parse_size("1.5M"));
+  EXPECT_FALSE(parse_size(""));
+}
+
+TEST(Values, Architectures) {
+  for (std::string_view a : {"x86_64", "amd64", "aarch64", "arm64", "ppc64le", "s390x", "riscv64", "linux64"})
+    EXPECT_EQ(arch_name(parse_arch(a).value()), "x86_64") << a;
+  for (std::string_view a : {"i386", "i686", "x86", "armhf", "armel", "linux32"})
+    EXPECT_EQ(arch_name(parse_arch(a).value()), "i686") << a;
+  for (std::string_view a : {"", "X86_64", "sparc", "amd64 "}) EXPECT_FALSE(parse_arch(a)) << a;
+}
+
+TEST(Values, Hostnames) {
+  EXPECT_TRUE(check_hostname(std::string(64, 'a')));
+  EXPECT_FALSE(check_hostname(std::string(65, 'a')));
+  EXPECT_FALSE(check_hostname("a/b"));
+  EXPECT_FALSE(check_hostname("a b"));
+  EXPECT_FALSE(check_hostname("a\tb"));
+  EXPECT_TRUE(check_hostname("web-1.example.org"));
+}
+
+TEST(Values, NetworkValues) {
+  for (std::string_view t : {"none", "empty", "veth", "vlan", "macvlan", "ipvlan", "phys"}) EXPECT_TRUE(check_net_type(t));
+  for (std::string_view t : {"", "VETH", "bridge", "veth "}) EXPECT_FALSE(check_net_type(t)) << t;
+  EXPECT_TRUE(check_hwaddr("AA:BB:CC:DD:EE:FE"));
+  EXPECT_TRUE(check_hwaddr("XX:XX:XX:XX:XX:XX"));
+  EXPECT_FALSE(check_hwaddr("00-16-3e-00-00-01"));
+  EXPECT_FALSE(check_hwaddr("00:16:3e:00:00:01:"));
+  EXPECT_FALSE(check_hwaddr(""));
+  EXPECT_EQ(randomize_hwaddr("00:16:3e:12:34:56"), "00:16:3e:12:34:56");
+  for (int i = 0; i < 50; ++i) {
+    std::string r = randomize_hwaddr("xx:xx:xx:xx:xx:xx");
+    EXPECT_TRUE(check_hwaddr(r)) << r;
+    int lo = std::stoi(r.substr(1, 1), nullptr, 16);
+    EXPECT_EQ(lo & 3, 2) << "locally administered unicast: " << r;
+  }
+  EXPECT_EQ(check_ipv4_address("0.0.0.0/0").value(), "0.0.0.0/0");
+  EXPECT_FALSE(check_ipv4_address("10.0.3.5/24 10.0.3.255 extra"));
+  EXPECT_FALSE(check_ipv4_address("10.0.3.5/24 broadcast"));
+  EXPECT_FALSE(check_ipv4_address("10.0.3.5/"));
+  EXPECT_FALSE(check_ipv4_address("fd00::1/64"));
+  EXPECT_EQ(check_ipv6_address("::1/128").value(), "::1/128");
+  EXPECT_FALSE(check_ipv6_address("fd00::1/129"));
+  EXPECT_FALSE(check_ipv6_address("10.0.3.5"));
+  EXPECT_TRUE(check_ipv6_gateway("auto"));
+  EXPECT_TRUE(check_ipv6_gateway("fe80::1"));
+  EXPECT_FALSE(check_ipv6_gateway("10.0.3.1"));
+  EXPECT_TRUE(check_ipv4_route("192.0.2.0/24"));
+  EXPECT_FALSE(check_ipv4_route("192.0.2.0"));
+  EXPECT_FALSE(check_ipv4_route("192.0.2.0/33"));
+  EXPECT_TRUE(check_ipv6_route("2001:db8::/64"));
+  EXPECT_FALSE(check_ipv6_route("2001:db8::/129"));
+  EXPECT_TRUE(check_ifname(std::string(15, 'e')));
+  EXPECT_FALSE(check_ifname(std::string(16, 'e')));
+  for (std::string_view n : {"", ".", "..", "eth0:1", "a/b", "a b"}) EXPECT_FALSE(check_ifname(n)) << n;
+  EXPECT_TRUE(check_vlan_id("0"));
+  EXPECT_TRUE(check_vlan_id("4094"));
+  EXPECT_FALSE(check_vlan_id("4095"));
+  EXPECT_FALSE(check_vlan_id("-1"));
+  EXPECT_TRUE(check_mtu("68"));
+  EXPECT_TRUE(check_mtu("65535"));
+  EXPECT_FALSE(check_mtu("67"));
+  EXPECT_FALSE(check_mtu("65536"));
+  auto e = check_one_of("x", {"a", "b"});
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().what, "invalid value \"x\": expected one of a, b");
+}
+
+TEST(Values, MountAutoNamespacesLimits) {
+  for (std::string_view t : {"proc", "proc:rw", "sys:ro", "cgroup", "cgroup:rw:force", "cgroup-full:mixed", "cgroup2",
+                             "shmounts:/a", "shmounts:/a:/b"})
+    EXPECT_TRUE(check_mount_auto_token(t)) << t;
+  for (std::string_view t : {"", "proc:ro", "sys:force", "shmounts:", "cgroup:mixed:ro", "PROC"})
+    EXPECT_FALSE(check_mount_auto_token(t)) << t;
+  for (std::string_view n : {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"}) EXPECT_TRUE(check_namespace_name(n));
+  for (std::string_view n : {"", "NET", "mount", "network"}) EXPECT_FALSE(check_namespace_name(n)) << n;
+  for (std::string_view r : {"as", "core", "nofile", "nproc", "rtprio", "stack", "sigpending"}) EXPECT_TRUE(check_rlimit_name(r));
+  for (std::string_view r : {"", "NOFILE", "nofiles", "RLIMIT_NOFILE"}) EXPECT_FALSE(check_rlimit_name(r)) << r;
+  for (std::string_view v : {"0", "unlimited", "1024:2048", "unlimited:unlimited", "1:unlimited"})
+    EXPECT_TRUE(check_rlimit_value(v)) << v;
+  for (std::string_view v : {"", ":", "1024:", ":1024", "-1", "1024:2048:4096", "lots"}) EXPECT_FALSE(check_rlimit_value(v)) << v;
+}
+
+TEST(Values, TimeOffsets) {
+  for (std::string_view v : {"0s", "10h", "-5m", "300ms", "7us", "-9223372036854775808ns", "2562047788015215h", "9223372036854ms"})
+    EXPECT_TRUE(check_time_offset(v)) << v;
+  for (std::string_view v : {"", "s", "-", "10", "10d", "1.5s", "10 s", "+10s", "9223372036854775808ns",
+                             "2562047788015216h", "9223372036855ms"})
+    EXPECT_FALSE(check_time_offset(v)) << v;
+}
+
+TEST(Values, CapabilitiesAndCgroupDirs) {
+  for (std::string_view c : {"sys_admin", "SYS_ADMIN", "cap_sys_admin", "CAP_NET_RAW", "mac_admin", "0", "40"})
+    EXPECT_TRUE(check_capability(c)) << c;
+  for (std::string_view c : {"", "none", "cap_", "sys-admin", "-1"}) EXPECT_FALSE(check_capability(c)) << c;
+  EXPECT_TRUE(check_cgroup_dir("lxc/c1"));
+  EXPECT_TRUE(check_cgroup_dir("a..b"));
+  EXPECT_FALSE(check_cgroup_dir("/lxc"));
+  EXPECT_FALSE(check_cgroup_dir("lxc/../x"));
+  EXPECT_FALSE(check_cgroup_dir(".."));
 }
 
 }  // namespace lxc::config
