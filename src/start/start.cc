@@ -447,7 +447,9 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     auto spawned = spawn_init(ns->flags, shared->pid, spec);
     restore_time_ns(*time_ns);
     if (!spawned) return unexpected(spawned.error());
-    auto [pid, init_pidfd] = std::move(*spawned);
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    pid_t pid = spawned->first;
+    UniqueFd init_pidfd = std::move(spawned->second);
     child_sock.reset();
     console_slave.reset();
 
