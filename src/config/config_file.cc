@@ -23,12 +23,6 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
-std::string line_key(const std::string& line) {
-  auto parsed = split_line(line);
-  if (!parsed || !*parsed) return {};
-  return std::string((*parsed)->key);
-}
-
 // For a key of interface N (lxc.net.N or lxc.net.N.KEY): "lxc.net.N" and N.
 struct Interface {
   std::string prefix;
@@ -43,6 +37,22 @@ std::optional<Interface> interface_of(std::string_view key) {
   if (!idx || *idx > 65535) return std::nullopt;
   std::string_view subkey = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
   return Interface{std::string(key.substr(0, 8 + rest.substr(0, dot).size())), static_cast<int>(*idx), subkey};
+}
+
+// The key with its interface index written as a plain number, so that
+// lxc.net.00.link and lxc.net.0.link, which LXC reads alike, match.
+std::string canonical_key(std::string_view key) {
+  auto iface = interface_of(key);
+  if (!iface) return std::string(key);
+  std::string out = "lxc.net." + std::to_string(iface->index);
+  if (key.size() > iface->prefix.size()) out += key.substr(iface->prefix.size());
+  return out;
+}
+
+std::string line_key(const std::string& line) {
+  auto parsed = split_line(line);
+  if (!parsed || !*parsed) return {};
+  return canonical_key((*parsed)->key);
 }
 
 // Does clearing key clear the line's key? Itself, and for a key that names a
@@ -91,9 +101,10 @@ Result<ConfigFile> ConfigFile::load(const std::string& path) {
   return f;
 }
 
-Result<void> ConfigFile::set_item(std::string_view key, std::string_view value) {
-  if (value.empty()) return clear_item(key);
-  if (auto r = config::set_item(conf_, key, value); !r) return r;
+Result<void> ConfigFile::set_item(std::string_view key_as_given, std::string_view value) {
+  if (value.empty()) return clear_item(key_as_given);
+  if (auto r = config::set_item(conf_, key_as_given, value); !r) return r;
+  const std::string key = canonical_key(key_as_given);
   std::string line = std::string(key) + " = " + line_value(value);
   // Setting lxc.net.N.type starts interface N afresh (keys_net.cc), so its
   // other lines go too; otherwise reading the file back would give a
@@ -137,7 +148,8 @@ Result<void> ConfigFile::set_item(std::string_view key, std::string_view value) 
 
 Result<std::string> ConfigFile::get_item(std::string_view key) const { return config::get_item(conf_, key); }
 
-Result<void> ConfigFile::clear_item(std::string_view key) {
+Result<void> ConfigFile::clear_item(std::string_view key_as_given) {
+  const std::string key = canonical_key(key_as_given);
   if (key == "lxc.include") {
     // What the included files set goes with their lines: read the rest again.
     std::vector<std::string> kept;

@@ -302,6 +302,17 @@ TEST(ConfigFile, ClearingIncludesDropsWhatTheyHadSet) {
   EXPECT_EQ(get(*f2, "lxc.tty.max"), "4");
 }
 
+TEST(ConfigFile, InterfaceIndicesMatchByNumber) {
+  // LXC reads lxc.net.00.link as lxc.net.0.link; so do set and clear.
+  auto f = ConfigFile::from_text("lxc.net.00.type = veth\nlxc.net.0.link = br0\n", "config");
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(f->set_item("lxc.net.000.link", "br1"));
+  EXPECT_EQ(f->text(), "lxc.net.00.type = veth\nlxc.net.0.link = br1\n");
+  ASSERT_TRUE(f->clear_item("lxc.net.00"));
+  EXPECT_EQ(f->text(), "");
+  EXPECT_EQ(get(*f, "lxc.net"), "");
+}
+
 TEST(ConfigFile, ClearingTheLastSettingOfAnInterfaceRemovesItsLines) {
   auto f = ConfigFile::from_text("lxc.net.0.l2proxy = 0\nlxc.net.0.link = br0\n", "config");
   ASSERT_TRUE(f);
