@@ -32,7 +32,7 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   return out;
 }
 
-static Result<void> write_all(int fd, std::string_view data, const std::string& what) {
+Result<void> write_all(int fd, std::string_view data, const std::string& what) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {

@@ -13,6 +13,9 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes = 64u <<
 // Writes a file atomically: a temporary file beside it, fsync, rename, fsync of
 // the directory. Readers see the old content or the new one, never a mix.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+// Writes all of data to fd (retrying short writes and EINTR); what names the
+// file in the error.
+Result<void> write_all(int fd, std::string_view data, const std::string& what);
 bool path_exists(const std::string& path);
 bool is_dir(const std::string& path);
 std::string dirname_of(const std::string& path);

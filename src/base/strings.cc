@@ -72,6 +72,21 @@ std::optional<int64_t> parse_i64(std::string_view s) {
   return v;
 }
 
+std::string unescape_octal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto oct = [](char c) { return c >= '0' && c <= '7'; };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && oct(s[i + 1]) && oct(s[i + 2]) && oct(s[i + 3])) {
+      out += static_cast<char>(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
+      i += 3;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;

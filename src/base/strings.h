@@ -23,6 +23,9 @@ bool iequals(std::string_view a, std::string_view b);
 std::optional<uint64_t> parse_u64(std::string_view s);
 std::optional<int64_t> parse_i64(std::string_view s);
 
+// Decodes the \ooo octal escapes of /proc/*/mountinfo and fstab fields.
+std::string unescape_octal(std::string_view s);
+
 // Edit distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 

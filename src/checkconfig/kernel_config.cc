@@ -197,22 +197,6 @@ bool module_available(std::string_view kernel_release, std::string_view modname)
 // ---------------------------------------------------------------------------
 // What the running host adds
 
-// Mount points in mountinfo escape space, tab, newline and backslash as \ooo.
-static std::string unescape_mount_field(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size()) {
-      auto oct = [](char c) { return c >= '0' && c <= '7'; };
-      if (oct(s[i + 1]) && oct(s[i + 2]) && oct(s[i + 3])) {
-        out += static_cast<char>(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
 
 void parse_cgroup_mounts(std::string_view mountinfo, std::vector<CgroupMount>& v1, std::vector<CgroupMount>& v2) {
   for (const auto& line : split(mountinfo, "\n")) {
@@ -223,7 +207,7 @@ void parse_cgroup_mounts(std::string_view mountinfo, std::vector<CgroupMount>& v
     const std::string& fstype = *(sep + 1);
     if (fstype != "cgroup" && fstype != "cgroup2") continue;
     CgroupMount m;
-    m.path = unescape_mount_field(f[4]);
+    m.path = unescape_octal(f[4]);
     if (f.end() - sep >= 4) m.options = split(*(sep + 3), ",");
     (fstype == "cgroup" ? v1 : v2).push_back(std::move(m));
   }

@@ -10,27 +10,12 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "base/unique_fd.h"
 
 namespace lxc::storage {
 namespace {
 
-std::string unescape_octal(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size()) {
-      auto oct = [](char c) { return c >= '0' && c <= '7'; };
-      if (oct(s[i + 1]) && oct(s[i + 2]) && oct(s[i + 3])) {
-        out += static_cast<char>(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
 
 // Where a directory lies: its device and, when the kernel reports it, its mount.
 struct Place {

@@ -1,3 +1,4 @@
+#include "base/file.h"
 #include "templates/root_dir.h"
 
 #include <fcntl.h>
@@ -29,17 +30,6 @@ std::string clean(std::string_view rel) {
   return rel.empty() ? std::string(".") : std::string(rel);
 }
 
-Result<void> write_all(int fd, std::string_view data, const std::string& what) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_sys("write " + what);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
 
 }  // namespace
 
