@@ -1,4 +1,3 @@
-#include "base/file.h"
 #include "templates/root_dir.h"
 
 #include <fcntl.h>
@@ -6,6 +5,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "base/file.h"
 
 namespace lxc::templates {
 namespace {
