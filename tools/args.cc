@@ -1,6 +1,8 @@
 #include "tools/args.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "config/system.h"
@@ -111,6 +113,18 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
     return 1;
   }
   return -1;
+}
+
+bool parse_timeout(const char* arg, long& out, std::string_view prog) {
+  char* end = nullptr;
+  errno = 0;
+  long v = std::strtol(arg, &end, 10);
+  if (*arg == '\0' || *end != '\0' || errno != 0 || v < -1) {
+    std::fprintf(stderr, "%.*s: invalid timeout \"%s\"\n", static_cast<int>(prog.size()), prog.data(), arg);
+    return false;
+  }
+  out = v;
+  return true;
 }
 
 void setup_logging(const CommonArgs& args, std::string_view prog) {

@@ -42,6 +42,10 @@ struct ToolSpec {
 // (0 after --help/--version, 1 after a usage error).
 int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out);
 
+// -t SECONDS of lxc-stop and lxc-wait: an integer >= -1 (-1: no limit).
+// Prints why and returns false when arg is not one.
+bool parse_timeout(const char* arg, long& out, std::string_view prog);
+
 // Sets the loggers from -o/-l/-q.
 void setup_logging(const CommonArgs& args, std::string_view prog);
 

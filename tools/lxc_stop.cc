@@ -38,15 +38,7 @@ int lxc_stop_main(int argc, char** argv) {
           case 'k': kill = true; return true;
           case kNoKill: nokill = true; return true;
           case kNoLock: return true;
-          case 't': {
-            char* end = nullptr;
-            timeout = std::strtol(arg, &end, 10);
-            if (*arg == '\0' || *end != '\0' || timeout < -1) {
-              std::fprintf(stderr, "lxc-stop: invalid timeout \"%s\"\n", arg);
-              return false;
-            }
-            return true;
-          }
+          case 't': return parse_timeout(arg, timeout, "lxc-stop");
         }
         return false;
       }};

@@ -24,15 +24,7 @@ int lxc_wait_main(int argc, char** argv) {
                     states_arg = arg;
                     return true;
                   }
-                  if (opt == 't') {
-                    char* end = nullptr;
-                    timeout = std::strtol(arg, &end, 10);
-                    if (*arg == '\0' || *end != '\0' || timeout < -1) {
-                      std::fprintf(stderr, "lxc-wait: invalid timeout \"%s\"\n", arg);
-                      return false;
-                    }
-                    return true;
-                  }
+                  if (opt == 't') return parse_timeout(arg, timeout, "lxc-wait");
                   return false;
                 }};
   CommonArgs args;
