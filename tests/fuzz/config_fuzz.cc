@@ -184,6 +184,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   std::ofstream(dir + "/self.conf") << "lxc.include = self.conf\n";
   std::ofstream(dir + "/fuzz") << "lxc.include = fuzz\n";  // the origin itself: including it is a cycle
   g_origin = dir + "/fuzz";
+  static std::string scratch = dir;
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+  });
   return 0;
 }
 
