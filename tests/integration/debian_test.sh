@@ -16,14 +16,7 @@ tarball=$cache_dir/debian-bookworm.tar.zst
 lp=$(mktemp -d /tmp/lxcpp-test-deb-XXXXXX)
 name=lxcpp-test-deb-$$
 L=(-P "$lp" -n "$name")
-cleanup() {
-  for c in $(ls "$lp" 2>/dev/null); do
-    [ -d "$lp/$c/rootfs" ] || continue
-    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
-  done
-  rm -rf "$lp"
-}
-trap cleanup EXIT
+trap 'remove_lxcpath "$lp"' EXIT
 
 # The mirror this machine's apt uses (deb822 or one-line sources).
 mirror() {
@@ -117,13 +110,5 @@ if [ "$took" -le 10 ]; then pass "halted in ${took} s"; else fail_check "halted 
 expect_eq "stopped" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
 expect_contains "systemd halted cleanly" "Halting system." "$(tr -d '\r' <"$lp/console.log" 2>/dev/null)"
 
-# The monitor reports STOPPED, then removes its own cgroup and exits.
-for _ in $(seq 1 50); do
-  pgrep -f "lxc-.*$name" >/dev/null || break
-  sleep 0.1
-done
-leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)
-expect_eq "no cgroups left" "" "$leftover"
-expect_eq "no mounts left" "" "$(grep "$lp" /proc/self/mountinfo || true)"
-expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
+expect_nothing_left "$name" "$lp"
 finish

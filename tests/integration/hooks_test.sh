@@ -12,13 +12,7 @@ lp=$(mktemp -d /tmp/lxcpp-test-hk-XXXXXX)
 name=lxcpp-test-hk-$$
 L=(-P "$lp" -n "$name")
 rec=$lp/record
-cleanup() {
-  for c in $(ls "$lp" 2>/dev/null); do
-    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
-  done
-  rm -rf "$lp"
-}
-trap cleanup EXIT
+trap 'remove_lxcpath "$lp"' EXIT
 
 expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
 cfg=$lp/$name/config

@@ -32,6 +32,32 @@ expect_rc() {
   expect_eq "$desc (exit status)" "$want" "$rc"
 }
 
+# Stops (-k) and destroys every container of an lxcpath, then removes it:
+# the EXIT trap of each test, so that nothing stays behind on failure.
+remove_lxcpath() {
+  local lxcpath=$1 c
+  for c in $(ls "$lxcpath" 2>/dev/null); do
+    [ -f "$lxcpath/$c/config" ] || continue
+    "$BIN/lxc-stop" -P "$lxcpath" -n "$c" -k >/dev/null 2>&1 || true
+    "$BIN/lxc-destroy" -P "$lxcpath" -n "$c" -f >/dev/null 2>&1 || true
+  done
+  rm -rf "$lxcpath"
+}
+
+# expect_nothing_left NAME LXCPATH: no cgroup, mount or monitor of the
+# container remains. The monitor reports STOPPED before it removes its own
+# cgroup and exits, so wait for it first.
+expect_nothing_left() {
+  local name=$1 lxcpath=$2
+  for _ in $(seq 1 50); do
+    pgrep -f "lxc-.*$name" >/dev/null || break
+    sleep 0.1
+  done
+  expect_eq "no cgroups left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)"
+  expect_eq "no mounts left" "" "$(grep "$lxcpath" /proc/self/mountinfo || true)"
+  expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" = 0 ]

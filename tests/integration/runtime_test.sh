@@ -9,13 +9,7 @@ need_root
 lp=$(mktemp -d /tmp/lxcpp-test-rt-XXXXXX)
 name=lxcpp-test-rt-$$
 L=(-P "$lp" -n "$name")
-cleanup() {
-  for c in $(ls "$lp" 2>/dev/null); do
-    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
-  done
-  rm -rf "$lp"
-}
-trap cleanup EXIT
+trap 'remove_lxcpath "$lp"' EXIT
 
 expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
 

@@ -15,14 +15,7 @@ lp=$(mktemp -d /tmp/lxcpp-test-un-XXXXXX)
 chmod 755 "$lp"
 name=lxcpp-test-un-$$
 L=(-P "$lp" -n "$name")
-cleanup() {
-  for c in $(ls "$lp" 2>/dev/null); do
-    "$BIN/lxc-stop" -P "$lp" -n "$c" -k >/dev/null 2>&1 || true
-    "$BIN/lxc-destroy" -P "$lp" -n "$c" -f >/dev/null 2>&1 || true
-  done
-  rm -rf "$lp"
-}
-trap cleanup EXIT
+trap 'remove_lxcpath "$lp"' EXIT
 
 expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
 cfg="$lp/$name/config"
@@ -107,14 +100,6 @@ expect_rc "lxc-stop" 0 "$BIN/lxc-stop" "${L[@]}" -t 20
 expect_eq "stopped" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
 if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then fail_check "init gone after stop"; else pass "init gone after stop"; fi
 
-# The monitor reports STOPPED, then removes its own cgroup and exits.
-for _ in $(seq 1 50); do
-  pgrep -f "lxc-.*$name" >/dev/null || break
-  sleep 0.1
-done
-leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)
-expect_eq "no cgroups left" "" "$leftover"
-expect_eq "no mounts left" "" "$(grep "$lp" /proc/self/mountinfo || true)"
-expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
+expect_nothing_left "$name" "$lp"
 expect_rc "lxc-destroy" 0 "$BIN/lxc-destroy" "${L[@]}"
 finish
