@@ -195,6 +195,22 @@ Result<void> Cgroup::create_all(bool payload) {
   return fail(ERANGE, "create the " + what + " cgroup: " + stem + " to " + stem + "-999 are all taken");
 }
 
+void Cgroup::remove_stale() {
+  using namespace std::chrono_literals;
+  const auto now = std::chrono::system_clock::now();
+  for (const Node& n : nodes_) {
+    for (const std::string* stem : {&placement_.payload, &placement_.monitor}) {
+      std::string dir = n.hierarchy.path(fs::join(n.hierarchy.base, *stem));
+      struct stat st {};
+      if (::stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) continue;
+      auto made = std::chrono::system_clock::time_point(std::chrono::seconds(st.st_ctim.tv_sec));
+      if (now - made < 1s || !fs::tree_procs(dir).empty()) continue;
+      kLog.info("removing {}, left behind by an earlier run", dir);
+      if (auto r = fs::remove_tree(dir, fs::Clock::now() + kRemoveRetry); !r) kLog.warn("{}", describe(r.error()));
+    }
+  }
+}
+
 Result<void> Cgroup::create_monitor() { return create_all(false); }
 
 Result<void> Cgroup::create_payload() {
@@ -260,6 +276,11 @@ Result<void> Cgroup::enter(pid_t pid, bool payload) {
 }
 
 Result<void> Cgroup::enter_monitor(pid_t pid) { return enter(pid, false); }
+
+bool Cgroup::monitor_enters_first() const {
+  if (layout_ != Layout::Unified) return false;
+  return std::any_of(nodes_.begin(), nodes_.end(), [](const Node& n) { return !n.hierarchy.base.empty(); });
+}
 Result<void> Cgroup::enter_payload(pid_t pid) { return enter(pid, true); }
 
 namespace {

@@ -5,10 +5,11 @@
 //
 //   auto cg = cgroups::Cgroup::prepare(conf, name);   // detect the host, pick the names
 //   cgroups::CgroupGuard guard(*cg);                   // a failed start removes everything
-//   cg->create_monitor();  cg->enter_monitor(getpid());
+//   cg->remove_stale();  cg->create_monitor();
+//   cg->enter_monitor(getpid()) here only if cg->monitor_enters_first()
 //   cg->create_payload();                               // after the monitor left the base (cgroup2 rule)
 //   ... clone the container init ...
-//   cg->enter_payload(init_pid);
+//   cg->enter_payload(init_pid);  cg->enter_monitor(getpid());
 //   cg->apply_settings(Stage::Limits);                  // lxc.cgroup.* except devices
 //   if (!conf.idmaps.empty()) cg->chown_payload(uid, container_root_gid);
 //   ... the container sets up its rootfs and /dev ...
@@ -156,9 +157,22 @@ class Cgroup {
   Cgroup& operator=(Cgroup&&) noexcept;
   ~Cgroup();
 
+  // Removes what a monitor killed with SIGKILL left: the container's and the
+  // monitor's cgroups under their first name, where no process is left in
+  // them and they are older than a start takes (a second: a same-named
+  // container of another lxcpath may be starting there). Call it once this
+  // start owns the container (its command socket is bound).
+  void remove_stale();
   // Makes the monitor's cgroup in every hierarchy (suffix -1, -2... when taken).
   Result<void> create_monitor();
   Result<void> enter_monitor(pid_t pid);
+  // Whether the monitor must leave the base cgroup before create_payload():
+  // on a cgroup2-only host whose base is not the root, which must hold no
+  // process before it hands controllers down. Elsewhere the monitor can enter
+  // its cgroup later, in the same burst of cgroup.procs writes as the
+  // container's init: the first write of a burst waits for an RCU grace
+  // period (cgroup_threadgroup_rwsem), the following ones do not.
+  bool monitor_enters_first() const;
   // Makes the container's cgroup in every hierarchy. On v1 the cpuset of new
   // directories is copied from the parent (minus isolated cpus) and
   // cgroup.clone_children set, so that tasks can enter. On a cgroup2-only host

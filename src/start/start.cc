@@ -370,8 +370,17 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (!r) return unexpected(with_context(std::move(r.error()), "cgroups"));
     return {};
   };
+  cg->remove_stale();
   if (auto r = cgstep(cg->create_monitor()); !r) return unexpected(r.error());
-  if (auto r = cgstep(cg->enter_monitor(::getpid())); !r) return unexpected(r.error());
+  bool monitor_in_cgroup = false;
+  auto enter_monitor_cgroup = [&]() -> Result<void> {
+    if (monitor_in_cgroup) return {};
+    if (auto r = cgstep(cg->enter_monitor(::getpid())); !r) return r;
+    monitor_in_cgroup = true;
+    return {};
+  };
+  if (cg->monitor_enters_first())
+    if (auto r = enter_monitor_cgroup(); !r) return unexpected(r.error());
   if (auto r = cgstep(cg->create_payload()); !r) return unexpected(r.error());
 
   // Console and ttys: ptys allocated here, masters kept by the monitor for
@@ -466,6 +475,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (ns->userns)
       if (auto r = write_id_maps(pid, conf); !r) return unexpected(r.error());
     if (auto r = cgstep(cg->enter_payload(pid)); !r) return unexpected(r.error());
+    // Right behind init's move: no second grace period (monitor_enters_first).
+    if (auto r = enter_monitor_cgroup(); !r) return unexpected(r.error());
     if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Limits)); !r) return unexpected(r.error());
     if (ns->userns) {
       auto [uid, gid] = container_root(conf);
