@@ -8,6 +8,7 @@ packages=(
   googletest libgtest-dev
   clang libclang-rt-14-dev
   busybox-static
+  qemu-system-x86 cpio
   iproute2 util-linux procps tmux
 )
 missing=()
