@@ -25,6 +25,7 @@
 #include "hooks/hooks.h"
 #include "rootfs/rootfs.h"
 #include "security/caps.h"
+#include "security/lsm.h"
 #include "security/seccomp.h"
 #include "start/sync.h"
 
@@ -244,6 +245,8 @@ void child_main(const ChildSpec& spec) {
   std::string cwd = conf.init_cwd.empty() ? "/" : conf.init_cwd;
   if (::chdir(cwd.c_str()) < 0) die(sync, sys_error("lxc.init.cwd: chdir " + cwd));
 
+  // lxc.apparmor.* / lxc.selinux.*: the label init gets at execve.
+  check(sync, security::apply_lsm(conf, spec.new_cgroupns), "LSM");
   check(sync, security::apply_capabilities(conf), "capabilities");
   if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(sync, sys_error("no_new_privs"));
   // Before the identity switch: without no_new_privs, loading needs CAP_SYS_ADMIN.

@@ -1,0 +1,102 @@
+#include "security/lsm.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "base/unique_fd.h"
+#include "log/log.h"
+
+namespace lxc::security {
+namespace {
+
+constexpr log::Logger kLog("lsm");
+
+bool apparmor_enabled() {
+  auto v = read_file("/sys/module/apparmor/parameters/enabled");
+  return v && v->starts_with("Y") && ::access("/sys/kernel/security/apparmor", F_OK) == 0;
+}
+
+bool selinux_enabled() { return ::access("/sys/fs/selinux/enforce", F_OK) == 0; }
+
+Result<void> write_attr(const std::string& path, const std::string& value) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return fail_sys("open " + path);
+  if (::write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size()))
+    return fail_sys("write \"" + value + "\" to " + path);
+  return {};
+}
+
+}  // namespace
+
+Lsm active_lsm() {
+  static const Lsm lsm = apparmor_enabled() ? Lsm::AppArmor : selinux_enabled() ? Lsm::SELinux : Lsm::None;
+  return lsm;
+}
+
+std::string_view lsm_name(Lsm lsm) {
+  switch (lsm) {
+    case Lsm::AppArmor:
+      return "AppArmor";
+    case Lsm::SELinux:
+      return "SELinux";
+    case Lsm::None:
+      break;
+  }
+  return "none";
+}
+
+Result<std::string> exec_label(const config::Conf& conf, Lsm lsm, bool cgroupns) {
+  if (lsm == Lsm::SELinux) return conf.selinux_context;
+  if (lsm != Lsm::AppArmor) return std::string();
+  const std::string& p = conf.apparmor_profile;
+  if (p == "unchanged" || p == "unconfined") return std::string();
+  if (p == "generated")
+    return fail(ENOTSUP,
+                "lxc.apparmor.profile = generated: lxcpp cannot generate AppArmor profiles yet; name a loaded "
+                "profile (e.g. lxc-container-default-cgns) or use unconfined");
+  if (!p.empty()) return p;
+  if (conf.apparmor_allow_nesting) return std::string("lxc-container-default-with-nesting");
+  return std::string(cgroupns ? "lxc-container-default-cgns" : "lxc-container-default");
+}
+
+Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string& keyring_label) {
+  if (lsm == Lsm::None || label.empty()) return {};
+  if (lsm == Lsm::AppArmor) {
+    // The per-LSM attr directory where the kernel has it (5.8+), else the shared file.
+    std::string path = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0 ? "/proc/self/attr/apparmor/exec"
+                                                                           : "/proc/self/attr/exec";
+    auto r = write_attr(path, "exec " + label);
+    if (!r && r.error().code == ENOENT)
+      return fail(ENOENT, "lxc.apparmor.profile: AppArmor has no profile \"" + label + "\" loaded");
+    return r;
+  }
+  if (auto r = write_attr("/proc/self/attr/exec", label); !r)
+    return unexpected(with_context(r.error(), "lxc.selinux.context"));
+  const std::string& key = keyring_label.empty() ? label : keyring_label;
+  if (auto r = write_attr("/proc/self/attr/keycreate", key); !r)
+    return unexpected(with_context(r.error(), "lxc.selinux.context.keyring"));
+  return {};
+}
+
+Result<void> apply_lsm(const config::Conf& conf, bool cgroupns) {
+  Lsm lsm = active_lsm();
+  if (lsm == Lsm::None) {
+    if (!conf.apparmor_profile.empty() || !conf.selinux_context.empty())
+      kLog.info("no LSM is enabled on this host: lxc.apparmor.* and lxc.selinux.* have no effect");
+    return {};
+  }
+  auto label = exec_label(conf, lsm, cgroupns);
+  if (!label) return unexpected(label.error());
+  // Path-based profiles are only as good as AppArmor's mount mediation: as
+  // LXC, refuse to start without it unless lxc.apparmor.allow_incomplete.
+  if (lsm == Lsm::AppArmor && !label->empty() && !conf.apparmor_allow_incomplete &&
+      ::access("/sys/kernel/security/apparmor/features/mount/mask", F_OK) != 0)
+    return fail(ENOTSUP,
+                "this kernel's AppArmor cannot mediate mounts: set lxc.apparmor.allow_incomplete = 1 to run "
+                "under partial protection");
+  kLog.info("{} label for the container: {}", lsm_name(lsm), label->empty() ? "unchanged" : *label);
+  return set_exec_label(lsm, *label, conf.selinux_context_keyring);
+}
+
+}  // namespace lxc::security
