@@ -6,15 +6,33 @@ namespace lxc::api {
 
 using commands::Cmd;
 
+namespace {
+
+Error not_running(const Container& c) { return make_error(ESRCH, c.name() + " is not running"); }
+
+}  // namespace
+
 Result<ConsoleTty> open_console(const Container& c, int tty) {
-  auto r = commands::call(c.lxcpath(), c.name(), Cmd::Console, tty);
-  if (!r) {
-    if (r.error().code == ECONNREFUSED || r.error().code == ENOENT) return fail(ESRCH, c.name() + " is not running");
-    return unexpected(r.error());
-  }
-  if (r->ret < 0) return fail(-r->ret, r->data.empty() ? "tty " + std::to_string(tty) : r->data);
-  if (!r->fd) return fail(EPROTO, "the monitor passed no pty for tty " + std::to_string(r->ret));
-  return ConsoleTty{std::move(r->fd), r->ret};
+  // Not commands::call(): this connection must outlive the answer.
+  auto fd = commands::connect(c.lxcpath(), c.name());
+  if (!fd) return unexpected(not_running(c));
+  commands::RequestHeader h{static_cast<uint32_t>(Cmd::Console), 0, tty};
+  if (!commands::write_all(fd->get(), &h, sizeof h)) return unexpected(not_running(c));
+  commands::ResponseHeader rh;
+  auto master = commands::recv_fd(fd->get(), &rh, sizeof rh);
+  if (!master) return unexpected(not_running(c));
+  std::string text(std::min<uint32_t>(rh.datalen, commands::kMaxData), '\0');
+  if (!text.empty() && !commands::read_all(fd->get(), text.data(), text.size())) return unexpected(not_running(c));
+  if (rh.ret < 0) return fail(-rh.ret, text.empty() ? "tty " + std::to_string(tty) : text);
+  if (!*master) return fail(EPROTO, "the monitor passed no pty for tty " + std::to_string(rh.ret));
+  return ConsoleTty{std::move(*master), rh.ret, std::move(*fd)};
+}
+
+Result<std::string> console_log(const Container& c, bool clear) {
+  auto r = commands::call(c.lxcpath(), c.name(), Cmd::ConsoleLog, clear ? 1 : 0);
+  if (!r) return unexpected(not_running(c));
+  if (r->ret < 0) return fail(-r->ret, r->data);
+  return std::move(r->data);
 }
 
 Result<UniqueFd> subscribe_state(const Container& c) {

@@ -62,8 +62,9 @@ class Container {
   Result<std::string> cgroup_paths() const;
 
   // Runs a command inside the running container (attach.cc); returns its
-  // exit status.
-  Result<int> attach(const attach::AttachOptions& opts) const;
+  // exit status. The container's configuration comes from its monitor, or
+  // from rcfile when given (lxc-attach -f).
+  Result<int> attach(const attach::AttachOptions& opts, const std::string& rcfile = {}) const;
 
   // ---- introspection (introspect.cc) ----
   // Addresses of the container's interfaces, lo excluded (family 0: both).

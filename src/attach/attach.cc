@@ -1,26 +1,22 @@
 #include "attach/attach.h"
 
 #include <fcntl.h>
-#include <grp.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 
-#include "base/file.h"
+#include "attach/internal.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "cgroups/cgroup.h"
-#include "config/conf.h"
+#include "console/pty.h"
 #include "log/log.h"
-#include "security/caps.h"
-#include "security/seccomp.h"
-
-extern char** environ;
 
 namespace lxc::attach {
 namespace {
@@ -32,64 +28,110 @@ struct NsInfo {
   const char* file;
   int flag;
 };
-// The user namespace goes first: the others belong to it.
-constexpr NsInfo kOrder[] = {{kUser, "user", CLONE_NEWUSER}, {kCgroup, "cgroup", CLONE_NEWCGROUP},
-                             {kIpc, "ipc", CLONE_NEWIPC},     {kUts, "uts", CLONE_NEWUTS},
-                             {kNet, "net", CLONE_NEWNET},     {kPid, "pid", CLONE_NEWPID},
-                             {kMount, "mnt", CLONE_NEWNS}};
+constexpr NsInfo kNamespaces[] = {{kUser, "user", CLONE_NEWUSER}, {kCgroup, "cgroup", CLONE_NEWCGROUP},
+                                  {kIpc, "ipc", CLONE_NEWIPC},    {kUts, "uts", CLONE_NEWUTS},
+                                  {kNet, "net", CLONE_NEWNET},    {kPid, "pid", CLONE_NEWPID},
+                                  {kMount, "mnt", CLONE_NEWNS}};
 
+// Whether init's namespace of this type is ours: setns() into our own user
+// namespace is an error, and the others need not be joined.
 bool same_ns(pid_t pid, const char* file) {
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   std::string mine = std::string("/proc/self/ns/") + file;
   std::string theirs = "/proc/" + std::to_string(pid) + "/ns/" + file;
-  return ::stat(mine.c_str(), &a) == 0 && ::stat(theirs.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+  return ::stat(mine.c_str(), &a) == 0 && ::stat(theirs.c_str(), &b) == 0 && a.st_ino == b.st_ino &&
+         a.st_dev == b.st_dev;
 }
 
-// The login shell of uid from the container's /etc/passwd (read after
-// entering its mount namespace), else /bin/sh.
-std::string user_shell(uid_t uid) {
-  auto text = read_file("/etc/passwd", 1 << 20);
-  if (text) {
-    for (const auto& line : split(*text, "\n")) {
-      std::vector<std::string> f;
-      size_t pos = 0;
-      while (true) {
-        size_t c = line.find(':', pos);
-        f.push_back(line.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
-        if (c == std::string::npos) break;
-        pos = c + 1;
-      }
-      if (f.size() >= 7 && parse_u64(f[2]) == uid && !f[6].empty()) return f[6];
+std::optional<uint64_t> host_id(const config::Conf& conf, char type, uint64_t nsid) {
+  if (conf.idmaps.empty()) return nsid;
+  for (const auto& m : conf.idmaps)
+    if (m.type == type && nsid >= m.nsid && nsid - m.nsid < m.range) return m.hostid + (nsid - m.nsid);
+  return std::nullopt;
+}
+
+// Where the attached process joins the container's cgroups: cgroup2 by
+// CLONE_INTO_CGROUP (no migration afterwards), v1 hierarchies by writing
+// cgroup.procs from the child. A cgroup2 payload that has delegated
+// controllers to sub-cgroups takes no process (EBUSY): as LXC, use a ".lxc"
+// leaf below it.
+struct CgroupPlan {
+  UniqueFd v2_dir;
+  std::string v2_path;
+  std::vector<std::string> v1_procs;
+};
+
+Result<CgroupPlan> plan_cgroups(const Target& t) {
+  CgroupPlan p;
+  if (t.cgroup_paths.empty()) return p;
+  auto cg = cgroups::Cgroup::deserialize(t.cgroup_paths);
+  if (!cg) return unexpected(with_context(cg.error(), "the container's cgroups"));
+  for (const auto& n : cg->nodes()) {
+    if (n.payload.empty()) continue;
+    std::string dir = n.hierarchy.path(n.payload);
+    if (n.hierarchy.version == 2) {
+      p.v2_path = dir;
+      p.v2_dir.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (!p.v2_dir) return fail_sys("open cgroup " + dir);
+    } else {
+      p.v1_procs.push_back(dir + "/cgroup.procs");
     }
   }
-  return "/bin/sh";
+  return p;
 }
 
-void build_environment(const Target& t, const AttachOptions& o) {
-  if (o.clear_env) {
-    std::vector<std::pair<std::string, std::string>> kept;
-    for (const auto& v : o.keep_vars)
-      if (const char* val = std::getenv(v.c_str())) kept.emplace_back(v, val);
-    ::clearenv();
-    ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-    for (const auto& [k, v] : kept) ::setenv(k.c_str(), v.c_str(), 1);
+// The ".lxc" leaf of a cgroup2 payload that refused a process.
+Result<UniqueFd> leaf_cgroup(const std::string& payload, const config::Conf& conf) {
+  std::string leaf = payload + "/.lxc";
+  if (::mkdir(leaf.c_str(), 0755) == 0) {
+    // An unprivileged container's root must be able to manage it.
+    auto uid = host_id(conf, 'u', 0);
+    auto gid = host_id(conf, 'g', 0);
+    if (!conf.idmaps.empty() && uid && gid) {
+      [[maybe_unused]] int r = ::chown(leaf.c_str(), static_cast<uid_t>(*uid), static_cast<gid_t>(*gid));
+      r = ::chown((leaf + "/cgroup.procs").c_str(), static_cast<uid_t>(*uid), static_cast<gid_t>(*gid));
+    }
+  } else if (errno != EEXIST) {
+    return fail_sys("mkdir " + leaf);
   }
-  ::setenv("container", "lxc", 1);
-  for (const auto& e : t.environment) {
-    auto eq = e.find('=');
-    if (eq != std::string::npos) ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-  }
-  for (const auto& e : o.set_vars) {
-    auto eq = e.find('=');
-    if (eq != std::string::npos) ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-  }
+  UniqueFd fd(::open(leaf.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return fail_sys("open cgroup " + leaf);
+  return fd;
+}
+
+// clone3 with a pidfd and, when cgroup_fd >= 0, straight into that cgroup.
+pid_t clone_into(int cgroup_fd, int* pidfd) {
+  struct clone_args args {};
+  args.flags = CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
+  return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+}
+
+// Which of stdin, stdout and stderr are terminals, and so get the pty.
+struct StdTerminals {
+  bool is_tty[3] = {false, false, false};
+  bool any() const { return is_tty[0] || is_tty[1] || is_tty[2]; }
+};
+StdTerminals std_terminals() {
+  StdTerminals t;
+  for (int fd = 0; fd < 3; ++fd) t.is_tty[fd] = ::isatty(fd) == 1;
+  return t;
+}
+
+std::string current_dir() {
+  char buf[4096];
+  return ::getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
 }
 
 }  // namespace
 
 Result<unsigned> parse_namespaces(std::string_view s) {
   static constexpr std::pair<std::string_view, unsigned> kNames[] = {
-      {"MOUNT", kMount}, {"PID", kPid}, {"UTSNAME", kUts}, {"IPC", kIpc}, {"USER", kUser}, {"NETWORK", kNet}, {"CGROUP", kCgroup}};
+      {"MOUNT", kMount}, {"PID", kPid},     {"UTSNAME", kUts},  {"IPC", kIpc},
+      {"USER", kUser},   {"NETWORK", kNet}, {"CGROUP", kCgroup}};
   unsigned mask = 0;
   for (const auto& part : split(s, "|")) {
     bool found = false;
@@ -98,92 +140,174 @@ Result<unsigned> parse_namespaces(std::string_view s) {
     if (!found)
       return fail(EINVAL, "unknown namespace \"" + part + "\" (MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP)");
   }
+  if (mask == 0) return fail(EINVAL, "no namespace given (MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP)");
   return mask;
 }
 
+Result<unsigned> parse_privileges(std::string_view s) {
+  if (trim(s).empty()) return kAllPrivileges;
+  static constexpr std::pair<std::string_view, unsigned> kNames[] = {
+      {"CAP", kPrivCap}, {"CGROUP", kPrivCgroup}, {"LSM", kPrivLsm}};
+  unsigned mask = 0;
+  for (const auto& part : split(s, "|")) {
+    bool found = false;
+    for (auto [name, bit] : kNames)
+      if (iequals(trim(part), name)) mask |= bit, found = true;
+    if (!found) return fail(EINVAL, "unknown privilege \"" + part + "\" (CAP, CGROUP or LSM)");
+  }
+  return mask;
+}
+
+std::string shell_from_passwd(std::string_view passwd, uid_t uid) {
+  for (const auto& line : split(passwd, "\n")) {
+    std::vector<std::string_view> f;
+    std::string_view rest = line;
+    for (;;) {
+      size_t c = rest.find(':');
+      f.push_back(rest.substr(0, c));
+      if (c == std::string_view::npos) break;
+      rest.remove_prefix(c + 1);
+    }
+    if (f.size() >= 7 && parse_u64(f[2]) == uid && !f[6].empty()) return std::string(f[6]);
+  }
+  return "/bin/sh";
+}
+
+void build_environment(const std::vector<std::string>& container_env, const AttachOptions& o) {
+  auto set = [](const std::string& e) {
+    auto eq = e.find('=');
+    if (eq != std::string::npos) ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+  };
+  if (o.clear_env) {
+    std::vector<std::pair<std::string, std::string>> kept;
+    for (const auto& v : o.keep_vars)
+      if (const char* val = std::getenv(v.c_str())) kept.emplace_back(v, val);
+    ::clearenv();
+    for (const auto& [k, v] : kept) ::setenv(k.c_str(), v.c_str(), 1);
+    // Too many programs assume PATH is set.
+    ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 0);
+  }
+  ::setenv("container", "lxc", 1);
+  for (const auto& e : container_env) {
+    // "NAME" alone passes the caller's value, as at start.
+    if (e.find('=') == std::string::npos) continue;
+    set(e);
+  }
+  for (const auto& e : o.set_vars) set(e);
+}
+
 Result<int> run(const Target& t, const AttachOptions& o) {
-  // Open every namespace first: once we are in the container's mount
-  // namespace, /proc/PID of the host is out of reach.
-  std::vector<std::pair<UniqueFd, int>> nss;
-  for (const auto& ns : kOrder) {
-    if (!(o.namespaces & ns.bit)) continue;
-    if (same_ns(t.init_pid, ns.file)) continue;
-    std::string path = "/proc/" + std::to_string(t.init_pid) + "/ns/" + ns.file;
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return fail_sys("open " + path);
-    nss.emplace_back(std::move(fd), ns.flag);
+  const config::Conf& conf = t.conf;
+  detail::ChildPlan plan;
+  plan.target = &t;
+  plan.opts = &o;
+  plan.uid = o.uid.value_or(0);
+  plan.gid = o.gid.value_or(0);
+  plan.drop_caps = !(o.elevated & kPrivCap);
+  plan.cwd = current_dir();
+
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, t.init_pid, 0)));
+  if (!pidfd) return fail_sys("pidfd_open of init (pid " + std::to_string(t.init_pid) + ")");
+  plan.init_pidfd = pidfd.get();
+  bool join_pid = false;
+  for (const auto& ns : kNamespaces) {
+    if (!(o.namespaces & ns.bit) || same_ns(t.init_pid, ns.file)) continue;
+    if (ns.bit == kPid)
+      join_pid = true;
+    else
+      plan.setns_flags |= static_cast<unsigned>(ns.flag);
   }
-  if (!o.keep_cgroup && !t.cgroup_paths.empty()) {
-    auto cg = cgroups::Cgroup::deserialize(t.cgroup_paths);
-    if (!cg) return unexpected(with_context(cg.error(), "cgroups"));
-    if (auto r = cg->enter_payload(::getpid()); !r) return unexpected(with_context(r.error(), "join the container's cgroup"));
+
+  CgroupPlan cg;
+  if (!(o.elevated & kPrivCgroup)) {
+    auto p = plan_cgroups(t);
+    if (!p) return unexpected(p.error());
+    cg = std::move(*p);
+    plan.cgroup_procs = cg.v1_procs;
   }
-  // The container's confinement, prepared while host paths (the seccomp
-  // profile) are still reachable.
-  config::Conf caps_conf;
-  caps_conf.cap_drop = t.cap_drop;
-  caps_conf.cap_keep = t.cap_keep;
-  caps_conf.seccomp_profile = t.seccomp_profile;
-  auto seccomp = security::prepare_seccomp(caps_conf);
-  if (!seccomp) return unexpected(with_context(seccomp.error(), "seccomp"));
+
+  // The profile is a host path: compile it here.
+  if (!(o.elevated & kPrivLsm)) {
+    auto sc = security::prepare_seccomp(conf);
+    if (!sc) return unexpected(with_context(sc.error(), "seccomp"));
+    plan.seccomp = std::move(*sc);
+    plan.load_seccomp = !plan.seccomp.empty();
+  }
+
+  StdTerminals terms = std_terminals();
+  detail::AttachPty pty;
+  if (terms.any()) {
+    gid_t tty_gid = static_cast<gid_t>(host_id(conf, 'g', 5).value_or(host_id(conf, 'g', plan.gid).value_or(0)));
+    uid_t owner = static_cast<uid_t>(host_id(conf, 'u', plan.uid).value_or(0));
+    auto p = detail::open_attach_pty(t.init_pid, owner, tty_gid);
+    if (!p) return unexpected(with_context(p.error(), "allocate a pty"));
+    pty = std::move(*p);
+    plan.pty_slave = pty.slave.get();
+    for (int fd = 0; fd < 3; ++fd) plan.tty_fds[fd] = terms.is_tty[fd];
+  }
+  UniqueFd log;
+  if (!o.pty_log.empty()) {
+    log.reset(::open(o.pty_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600));
+    if (!log) return fail_sys("open the pty log " + o.pty_log);
+  }
+
   int errpipe[2];
   if (::pipe2(errpipe, O_CLOEXEC) < 0) return fail_sys("pipe");
-  for (auto& [fd, flag] : nss)
-    if (::setns(fd.get(), flag) < 0) return fail_sys(std::string("enter the container's namespaces (setns ") + std::to_string(flag) + ")");
-  nss.clear();
+  UniqueFd err_read(errpipe[0]), err_write(errpipe[1]);
+  plan.err_fd = err_write.get();
 
+  // Signals are read through a signalfd from before the clone on, so that
+  // none meant for the command is lost; the child unblocks them.
+  sigset_t sigs = detail::proxy_signals(), old_mask;
+  ::sigprocmask(SIG_BLOCK, &sigs, &old_mask);
+  struct MaskGuard {
+    sigset_t old;
+    ~MaskGuard() { ::sigprocmask(SIG_SETMASK, &old, nullptr); }
+  } mask_guard{old_mask};
 
-  // Our pid namespace changes only for children: the command runs in one.
-  pid_t child = ::fork();
-  if (child < 0) return fail_sys("fork");
-  if (child == 0) {
-    ::close(errpipe[0]);
-    auto die = [&](int code, const std::string& what) {
-      int err = errno;
-      std::string msg = what + ": " + std::strerror(err);
-      [[maybe_unused]] auto n = ::write(errpipe[1], msg.data(), msg.size());
-      ::_exit(code);
-    };
-    if (::chdir("/") < 0) die(1, "chdir /");
-    build_environment(t, o);
-    uid_t uid = o.uid.value_or(0);
-    gid_t gid = o.gid.value_or(0);
-    if (!o.keep_caps)
-      if (auto r = security::apply_capabilities(caps_conf); !r) {
-        errno = r.error().code;
-        die(1, r.error().what);
-      }
-    if (auto r = security::load_seccomp(*seccomp); !r) {
-      errno = r.error().code;
-      die(1, r.error().what);
-    }
-    if (::setgroups(0, nullptr) < 0 && errno != EPERM) die(1, "setgroups");
-    if (::setresgid(gid, gid, gid) < 0) die(1, "setgid " + std::to_string(gid));
-    if (::setresuid(uid, uid, uid) < 0) die(1, "setuid " + std::to_string(uid));
-    std::vector<std::string> argv = o.argv;
-    if (argv.empty()) argv = {user_shell(uid)};
-    if (const char* home = std::getenv("HOME"); !home && uid == 0) ::setenv("HOME", "/root", 1);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execvp(args[0], args.data());
-    die(errno == ENOENT ? 127 : 126, "exec " + argv[0]);
+  // Our pid namespace for children becomes the container's: the clone lands
+  // in it, and in the container's cgroup.
+  if (join_pid && ::setns(pidfd.get(), CLONE_NEWPID) < 0) return fail_sys("enter the container's pid namespace");
+  int child_pidfd = -1;
+  pid_t child = clone_into(cg.v2_dir ? cg.v2_dir.get() : -1, &child_pidfd);
+  if (child < 0 && errno == EBUSY && cg.v2_dir) {
+    auto leaf = leaf_cgroup(cg.v2_path, conf);
+    if (!leaf) return unexpected(with_context(leaf.error(), "join the container's cgroup"));
+    cg.v2_dir = std::move(*leaf);
+    child = clone_into(cg.v2_dir.get(), &child_pidfd);
   }
-  ::close(errpipe[1]);
-  // Signals meant for the command go to it; we only wait.
-  for (int s : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) ::signal(s, SIG_IGN);
+  if (child < 0) return fail_sys("clone the attached process" + (cg.v2_path.empty() ? "" : " into " + cg.v2_path));
+  if (child == 0) detail::child_main(plan);
+  UniqueFd child_fd(child_pidfd);
+
+  // Only the child holds these now: the pty's end shows when it is gone.
+  pty.slave.reset();
+  err_write.reset();
+
+  detail::ProxyFds fds;
+  if (pty.master) {
+    fds.master = pty.master.get();
+    fds.in = terms.is_tty[0] ? STDIN_FILENO : -1;
+    fds.out = terms.is_tty[1] ? STDOUT_FILENO : STDERR_FILENO;
+    fds.log = log.get();
+    fds.winsize = terms.is_tty[0] ? STDIN_FILENO : fds.out;
+  }
+  std::optional<console::RawMode> raw;
+  if (fds.in >= 0) {
+    auto r = console::RawMode::enter(STDIN_FILENO);
+    if (r) raw = std::move(*r);
+  }
+  auto status = detail::proxy_and_wait(child, child_fd.get(), fds);
+  if (raw) raw->restore();
+  if (!status) return unexpected(status.error());
+
   std::string err;
   char buf[512];
   ssize_t n;
-  while ((n = ::read(errpipe[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<size_t>(n));
-  ::close(errpipe[0]);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
+  while ((n = ::read(err_read.get(), buf, sizeof buf)) > 0) err.append(buf, static_cast<size_t>(n));
   if (!err.empty()) kLog.error("{}", err);
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  if (WIFEXITED(*status)) return WEXITSTATUS(*status);
+  if (WIFSIGNALED(*status)) return 128 + WTERMSIG(*status);
   return 1;
 }
 

@@ -20,11 +20,15 @@ enum class Cmd : uint32_t {
   GetCgroups = 6,      // data = the serialized cgroup paths
   GetConfigItem = 7,   // data in = key; data out = value
   AddStateClient = 8,  // ret = current state; later messages: one State each (ret) until STOPPED
-  Console = 9,         // arg = tty number (0 = console, -1 = first free); fd = pty master; ret = tty number
+  Console = 9,         // arg = tty number (0 = console, -1 = first free); fd = pty master; ret = tty number.
+                       // The client keeps the connection open: the tty is its own (-EBUSY for
+                       // others) until it closes it. -EINVAL: no such tty; -ENODEV: no console.
   ConsoleLog = 10,     // arg = 1 to clear; data = the console ring buffer
   GetName = 11,        // data = container name (for sanity checks)
   SetConfigItem = 12,  // data in = "key\0value"
   GetInitPidFd = 13,   // fd = pidfd of init
+  GetConfigItems = 14, // data in = keys, '\n'-separated; data out = their values in order, each followed
+                       // by '\0' (lxc-attach: one round trip instead of one per key)
 };
 
 struct RequestHeader {

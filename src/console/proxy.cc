@@ -78,7 +78,7 @@ bool write_ignoring_errors(int fd, const char* p, size_t n) {
 }  // namespace
 
 Result<ProxyEnd> run_proxy(const ProxyOptions& o) {
-  SignalBlock sigs{SIGWINCH, SIGTERM, SIGHUP};
+  SignalBlock sigs{SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT};
   if (sigs.fd() < 0) return fail_sys("signalfd");
   copy_winsize(o.in_fd, o.master_fd);
   EscapeFilter filter(o.escape);

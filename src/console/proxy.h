@@ -53,7 +53,7 @@ enum class ProxyEnd {
 
 // Copies in_fd -> master (through EscapeFilter) and master -> out_fd until
 // one of the ProxyEnd events. The window size of in_fd goes to the pty at the
-// start and on each SIGWINCH. SIGWINCH, SIGTERM and SIGHUP are blocked while
+// start and on each SIGWINCH. SIGWINCH, SIGTERM, SIGHUP, SIGINT and SIGQUIT are blocked while
 // it runs (read through a signalfd) so that the caller always gets to restore
 // its terminal. A master without an open slave (getty between respawns) is
 // retried rather than treated as the end.

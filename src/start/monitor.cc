@@ -6,8 +6,10 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "commands/commands.h"
@@ -57,8 +59,8 @@ void Monitor::set_console(UniqueFd master, bool proxy_stdio) {
 
 void Monitor::set_console_log(const std::string& path) {
   if (path.empty()) return;
-  console_log_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-  if (!console_log_) kLog.warn("cannot open console log {}: {}", path, std::strerror(errno));
+  if (auto r = console_log_.open(path, conf_.console_size.value_or(0), conf_.console_rotate); !r)
+    kLog.warn("{}", describe(r.error()));
 }
 
 void Monitor::set_state(State s) {
@@ -108,9 +110,7 @@ void Monitor::pump_console() {
     if (n < 0 && errno == EAGAIN) return;
     return;
   }
-  ring_.write(buf, static_cast<size_t>(n));
-  if (console_log_) [[maybe_unused]] auto r = commands::write_all(console_log_.get(), buf, static_cast<size_t>(n));
-  if (proxy_stdio_) [[maybe_unused]] auto r = commands::write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
+  console_output(buf, static_cast<size_t>(n));
 }
 
 void Monitor::pump_stdin() {
@@ -191,6 +191,25 @@ void Monitor::handle_client(int fd) {
       else (void)commands::send_response(fd, -(v.error().code ? v.error().code : EINVAL), v.error().what);
       break;
     }
+    case Cmd::GetConfigItems: {
+      std::string out;
+      int32_t rc = 0;
+      for (std::string_view rest = data; !rest.empty();) {
+        size_t nl = rest.find('\n');
+        std::string_view key = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        auto v = config::get_item(conf_, key);
+        if (!v) {
+          rc = -(v.error().code ? v.error().code : EINVAL);
+          out = std::string(key) + ": " + v.error().what;
+          break;
+        }
+        out += *v;
+        out.push_back('\0');
+      }
+      (void)commands::send_response(fd, rc, out);
+      break;
+    }
     case Cmd::AddStateClient: {
       // Keep the connection: later transitions are pushed on it.
       if (commands::send_response(fd, static_cast<int32_t>(state_))) {
@@ -199,37 +218,17 @@ void Monitor::handle_client(int fd) {
       }
       break;
     }
-    case Cmd::Console: {
-      int n = static_cast<int>(h.arg);
-      if (n == -1) {
-        for (size_t i = 0; i < ttys_.size(); ++i) {
-          if (i >= tty_busy_.size() || !tty_busy_[i]) {
-            n = static_cast<int>(i) + 1;
-            break;
-          }
-        }
-        if (n == -1) {
-          (void)commands::send_response(fd, -EBUSY, "all ttys are busy");
-          break;
-        }
-      }
-      if (n == 0) {
-        if (!console_) (void)commands::send_response(fd, -ENODEV, "the container has no console");
-        else (void)commands::send_response(fd, 0, {}, console_.get());
-        break;
-      }
-      if (n < 0 || n > static_cast<int>(ttys_.size())) {
-        (void)commands::send_response(fd, -EINVAL,
-                                      "tty " + std::to_string(n) + " does not exist (lxc.tty.max = " +
-                                          std::to_string(ttys_.size()) + ")");
-        break;
-      }
-      (void)commands::send_response(fd, n, {}, ttys_[n - 1].get());
+    case Cmd::Console:
+      handle_console_request(fd, h.arg);
       break;
-    }
     case Cmd::ConsoleLog: {
       std::string contents = ring_.contents();
-      if (h.arg == 1) ring_.clear();
+      if (h.arg == 1) {
+        ring_.clear();
+        // As LXC: clearing the buffer also rotates the log file when lxc.console.rotate is on.
+        if (console_log_.is_open() && console_log_.rotates())
+          if (auto r = console_log_.rotate(); !r) kLog.warn("{}", describe(r.error()));
+      }
       (void)commands::send_response(fd, 0, contents);
       break;
     }
@@ -237,6 +236,113 @@ void Monitor::handle_client(int fd) {
       (void)commands::send_response(fd, -ENOSYS, "unknown command");
   }
 }
+
+// ---- console and ttys (lxc-console) ----
+
+// Console output goes to the ring buffer, the log file, lxc-start -F's
+// stdout and the console's lxc-console client.
+void Monitor::console_output(const char* buf, size_t len) {
+  ring_.write(buf, len);
+  console_log_.write(std::string_view(buf, len));
+  if (proxy_stdio_) (void)commands::write_all(STDOUT_FILENO, buf, len);
+  // Non-blocking: a client that stops reading loses output, not the monitor.
+  if (console_peer_) [[maybe_unused]] ssize_t w = ::write(console_peer_.get(), buf, len);
+}
+
+// A pty whose master goes to the console's client; the monitor copies
+// between its slave (raw) and the console.
+Result<UniqueFd> Monitor::open_console_proxy() {
+  auto p = console::open_pty();
+  if (!p) return unexpected(p.error());
+  struct termios t {};
+  if (::tcgetattr(p->slave.get(), &t) == 0) {
+    ::cfmakeraw(&t);
+    ::tcsetattr(p->slave.get(), TCSANOW, &t);
+  }
+  ::fcntl(p->slave.get(), F_SETFL, ::fcntl(p->slave.get(), F_GETFL) | O_NONBLOCK);
+  console::copy_winsize(console_.get(), p->slave.get());
+  console_peer_ = std::move(p->slave);
+  return std::move(p->master);
+}
+
+// Console arg: 0 the console, N tty N, -1 the first free tty. Answers -EBUSY
+// when the tty has a client (or none is free), -EINVAL out of range.
+void Monitor::handle_console_request(int fd, int64_t arg) {
+  auto busy = [&](int64_t tty) {
+    return std::any_of(console_clients_.begin(), console_clients_.end(), [&](const auto& c) { return c.tty == tty; });
+  };
+  const int64_t max = static_cast<int64_t>(ttys_.size());
+  int64_t n = arg;
+  if (n == -1) {
+    for (int64_t i = 1; i <= max && n == -1; ++i)
+      if (!busy(i)) n = i;
+    if (n == -1) {
+      (void)commands::send_response(fd, -EBUSY, max ? "all ttys are busy" : "the container has no tty (lxc.tty.max = 0)");
+      return;
+    }
+  }
+  if (n < 0 || n > max) {
+    (void)commands::send_response(
+        fd, -EINVAL, "tty " + std::to_string(n) + " does not exist (lxc.tty.max = " + std::to_string(max) + ")");
+    return;
+  }
+  if (busy(n)) {
+    (void)commands::send_response(fd, -EBUSY, (n ? "tty " + std::to_string(n) : std::string("the console")) +
+                                                  " is in use by another lxc-console");
+    return;
+  }
+  UniqueFd proxy_master;
+  int pass = -1;
+  if (n == 0) {
+    if (!console_) {
+      (void)commands::send_response(fd, -ENODEV, "the container has no console (lxc.console.path = none)");
+      return;
+    }
+    auto m = open_console_proxy();
+    if (!m) {
+      (void)commands::send_response(fd, -(m.error().code ? m.error().code : EIO), describe(m.error()));
+      return;
+    }
+    proxy_master = std::move(*m);
+    pass = proxy_master.get();
+  } else {
+    pass = ttys_[static_cast<size_t>(n - 1)].get();
+  }
+  UniqueFd conn(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (conn && commands::send_response(fd, static_cast<int32_t>(n), {}, pass)) {
+    console_clients_.push_back({std::move(conn), static_cast<int>(n)});
+  } else if (n == 0) {
+    console_peer_.reset();
+  }
+}
+
+void Monitor::add_console_pollfds(std::vector<pollfd>& fds) {
+  polled_console_clients_ = console_clients_.size();
+  for (const auto& c : console_clients_) fds.push_back({c.conn.get(), POLLIN, 0});
+  if (console_peer_) fds.push_back({console_peer_.get(), POLLIN, 0});
+}
+
+// A client's connection closing frees its tty; the console client's input
+// goes to the console.
+void Monitor::handle_console_events(const std::vector<pollfd>& fds, size_t first) {
+  const bool had_peer = first + polled_console_clients_ < fds.size() && console_peer_;
+  if (had_peer && (fds[first + polled_console_clients_].revents & POLLIN)) {
+    char buf[4096];
+    ssize_t n = ::read(console_peer_.get(), buf, sizeof buf);
+    if (n > 0 && console_) {
+      console::copy_winsize(console_peer_.get(), console_.get());
+      (void)commands::write_all(console_.get(), buf, static_cast<size_t>(n));
+    }
+  }
+  for (size_t i = polled_console_clients_; i-- > 0;) {
+    if (!(fds[first + i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    kLog.debug("lxc-console left tty {}", console_clients_[i].tty);
+    if (console_clients_[i].tty == 0) console_peer_.reset();
+    console_clients_.erase(console_clients_.begin() + static_cast<long>(i));
+  }
+}
+
+// ---- end console and ttys ----
 
 int Monitor::run() {
   if (console_) ::fcntl(console_.get(), F_SETFL, ::fcntl(console_.get(), F_GETFL) | O_NONBLOCK);
@@ -258,6 +364,8 @@ int Monitor::run() {
     }
     size_t clients_idx = fds.size();
     for (auto& c : state_clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+    size_t console_clients_idx = fds.size();
+    add_console_pollfds(fds);
 
     int n = ::poll(fds.data(), fds.size(), -1);
     if (n < 0) {
@@ -265,6 +373,7 @@ int Monitor::run() {
       kLog.error("poll: {}", std::strerror(errno));
       break;
     }
+    handle_console_events(fds, console_clients_idx);
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
@@ -303,9 +412,7 @@ int Monitor::run() {
       char buf[8192];
       ssize_t r = ::read(console_.get(), buf, sizeof buf);
       if (r <= 0) break;
-      ring_.write(buf, static_cast<size_t>(r));
-      if (console_log_) (void)commands::write_all(console_log_.get(), buf, static_cast<size_t>(r));
-      if (proxy_stdio_) (void)commands::write_all(STDOUT_FILENO, buf, static_cast<size_t>(r));
+      console_output(buf, static_cast<size_t>(r));
     }
   }
   return init_status_;

@@ -4,6 +4,7 @@
 // exits.
 #pragma once
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -12,6 +13,7 @@
 
 #include "base/unique_fd.h"
 #include "config/conf.h"
+#include "console/log_file.h"
 #include "console/pty.h"
 #include "state/state.h"
 
@@ -60,6 +62,13 @@ class Monitor {
 
  private:
   void handle_client(int fd);
+  // ---- console and ttys (lxc-console) ----
+  void handle_console_request(int fd, int64_t tty);
+  Result<UniqueFd> open_console_proxy();
+  void add_console_pollfds(std::vector<struct pollfd>& fds);
+  void handle_console_events(const std::vector<struct pollfd>& fds, size_t first);
+  void console_output(const char* buf, size_t len);
+  // ---- end console and ttys ----
   void pump_console();
   void pump_stdin();
   bool reap();
@@ -77,10 +86,20 @@ class Monitor {
   UniqueFd console_;
   bool proxy_stdio_ = false;
   bool stdin_open_ = false;
-  UniqueFd console_log_;
+  console::LogFile console_log_;
   console::RingBuffer ring_;
   std::vector<UniqueFd> ttys_;
-  std::vector<bool> tty_busy_;
+  // A client of lxc-console holds its tty (0: the console) for as long as
+  // its command connection stays open.
+  struct ConsoleClient {
+    UniqueFd conn;
+    int tty = 0;
+  };
+  std::vector<ConsoleClient> console_clients_;
+  // The console's client gets a pty of its own, proxied here: the monitor
+  // reads the console itself (ring buffer, log, lxc-start -F).
+  UniqueFd console_peer_;  // the slave of that pty; its master went to the client
+  size_t polled_console_clients_ = 0;
   struct StateClient {
     UniqueFd fd;
     bool wants_exit_status = false;

@@ -62,3 +62,25 @@ finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" = 0 ]
 }
+
+# wait_pane TARGET PATTERN: until the tmux pane TARGET of the server "${T[@]}"
+# (e.g. T=(tmux -S SOCKET)) shows PATTERN, 10 s at most.
+wait_pane() {
+  for _ in $(seq 100); do
+    "${T[@]}" capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# shift_rootfs ROOTFS OFFSET: every file's uid and gid moved up by OFFSET,
+# for a root-made unprivileged container (lxc.idmap u/g 0 OFFSET ...);
+# chown clears setuid bits, so the modes are put back.
+shift_rootfs() {
+  local f uid gid mode
+  find "$1" -xdev -print0 | while IFS= read -r -d '' f; do
+    uid=$(stat -c %u "$f") gid=$(stat -c %g "$f") mode=$(stat -c %a "$f")
+    chown -h "$((uid + $2)):$((gid + $2))" "$f"
+    [ -L "$f" ] || chmod "$mode" "$f"
+  done
+}

@@ -26,12 +26,7 @@ lxc.idmap = g 0 100000 65536
 EOF
 chmod 755 "$lp/$name"
 
-# Shift the rootfs by 100000; chown clears setuid bits, so put them back.
-find "$rootfs" -xdev -print0 | while IFS= read -r -d '' f; do
-  uid=$(stat -c %u "$f") gid=$(stat -c %g "$f") mode=$(stat -c %a "$f")
-  chown -h "$((uid + 100000)):$((gid + 100000))" "$f"
-  [ -L "$f" ] || chmod "$mode" "$f"
-done
+shift_rootfs "$rootfs" 100000
 expect_eq "rootfs shifted" "100000:100000" "$(stat -c %u:%g "$rootfs/bin")"
 
 # lxc-execute: root inside.
