@@ -144,7 +144,8 @@ int lxc_attach_main(int argc, char** argv) {
         rcfile = arg;
         return true;
       case 'c':
-        return true;  // SELinux: not enabled on the hosts lxcpp supports; accepted as LXC's nop LSM does
+        opts.context = arg;
+        return true;
     }
     return false;
   };

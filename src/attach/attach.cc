@@ -228,6 +228,12 @@ Result<int> run(const Target& t, const AttachOptions& o) {
 
   // The profile is a host path: compile it here.
   if (!(o.elevated & kPrivLsm)) {
+    plan.lsm = security::active_lsm();
+    if (plan.lsm != security::Lsm::None) {
+      auto label = o.context.empty() ? security::process_label(plan.lsm, t.init_pid) : o.context;
+      if (!label) return unexpected(with_context(label.error(), "the container's LSM label"));
+      plan.lsm_label = *label;
+    }
     auto sc = security::prepare_seccomp(conf);
     if (!sc) return unexpected(with_context(sc.error(), "seccomp"));
     plan.seccomp = std::move(*sc);

@@ -49,6 +49,7 @@ struct AttachOptions {
   std::optional<gid_t> gid;                  // -g
   std::optional<unsigned long> personality;  // -a; default: the container's lxc.arch
   std::string pty_log;                       // -L: the pty's output also goes here
+  std::string context;                       // -c: the LSM label instead of init's
   std::vector<std::string> argv;             // empty: the user's shell
 };
 

@@ -115,6 +115,7 @@ void child_main(const ChildPlan& p) {
   if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_sys(p, "no_new_privs");
   // Before the identity switch: without no_new_privs, loading needs CAP_SYS_ADMIN.
   if (p.load_seccomp) check(p, security::load_seccomp(p.seccomp), "seccomp");
+  check(p, security::set_exec_label(p.lsm, p.lsm_label), "LSM label");
   switch_identity(p);
   exec_command(p);
 }

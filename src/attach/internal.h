@@ -9,6 +9,7 @@
 
 #include "attach/attach.h"
 #include "base/unique_fd.h"
+#include "security/lsm.h"
 #include "security/seccomp.h"
 
 namespace lxc::attach::detail {
@@ -23,6 +24,8 @@ struct ChildPlan {
   std::vector<std::string> cgroup_procs;  // cgroup.procs files to write "0" to (no CLONE_INTO_CGROUP)
   security::SeccompProgram seccomp;       // empty: none
   bool load_seccomp = false;
+  security::Lsm lsm = security::Lsm::None;
+  std::string lsm_label;                  // set for the exec; "" keeps the caller's
   bool drop_caps = true;
   int pty_slave = -1;                       // -1: no pty
   bool tty_fds[3] = {false, false, false};  // which of stdin, stdout, stderr get the pty slave

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "base/unique_fd.h"
 #include "log/log.h"
 
@@ -77,6 +78,21 @@ Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string
   if (auto r = write_attr("/proc/self/attr/keycreate", key); !r)
     return unexpected(with_context(r.error(), "lxc.selinux.context.keyring"));
   return {};
+}
+
+Result<std::string> process_label(Lsm lsm, pid_t pid) {
+  if (lsm == Lsm::None) return std::string();
+  std::string base = "/proc/" + std::to_string(pid) + "/attr/";
+  std::string path = base + "current";
+  if (lsm == Lsm::AppArmor && ::access((base + "apparmor/current").c_str(), F_OK) == 0) path = base + "apparmor/current";
+  auto text = read_file(path);
+  if (!text) return unexpected(text.error());
+  std::string label(trim(*text));
+  label = label.substr(0, label.find('\0'));
+  // AppArmor appends the mode: "lxc-container-default-cgns (enforce)".
+  if (lsm == Lsm::AppArmor) label = label.substr(0, label.find(" ("));
+  if (label == "unconfined") label.clear();
+  return label;
 }
 
 Result<void> apply_lsm(const config::Conf& conf, bool cgroupns) {

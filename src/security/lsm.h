@@ -5,6 +5,8 @@
 // accepted and have no effect (LXC's "nop" driver).
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,10 @@ Result<std::string> exec_label(const config::Conf& conf, Lsm lsm, bool cgroupns)
 // (lxc.selinux.context.keyring, default the context) in attr/keycreate.
 // Needs /proc mounted. A no-op for Lsm::None or an empty label.
 Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string& keyring_label = {});
+
+// The label pid runs under ("" for unconfined / unlabelled), e.g. the
+// container init's for lxc-attach.
+Result<std::string> process_label(Lsm lsm, pid_t pid);
 
 // The start's step: exec_label() + set_exec_label() for the active LSM.
 Result<void> apply_lsm(const config::Conf& conf, bool cgroupns);
