@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <linux/keyctl.h>
 #include <sys/personality.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -189,6 +190,10 @@ void child_main(const ChildSpec& spec) {
   ctx.cgroups = spec.cgroup_mounts;
   hooks::HookEnv henv = hooks::hook_env_from_conf(conf, spec.name, spec.config_file, spec.rootfs);
   ctx.run_hook = [&](config::HookType t) { return hooks::run_hooks(conf, t, henv); };
+  // As LXC: nothing mounted from here on, pre-mount hooks included, reaches
+  // the host's mount namespace.
+  if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+    die(sync, sys_error("make / a dependent (rslave) mount"));
   check(sync, hooks::run_hooks(conf, config::HookType::PreMount, henv), "hook");
   // The profile is a host path: read and compile it before pivot_root,
   // load it last.

@@ -37,4 +37,19 @@ expect_eq "attach works" "$c" "$("$BIN/lxc-attach" "${C[@]}" -- hostname)"
 expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${C[@]}" -k
 expect_nothing_left "$c" "$lp"
 
+# A pre-mount hook runs in the container's mount namespace: what it mounts
+# stays there (/ is a dependent mount before it runs, as in LXC).
+mkdir -p "$lp/hookdir"
+cat >"$lp/hook.sh" <<HOOK
+#!/bin/sh
+mount -t tmpfs hooktmp "$lp/hookdir"
+HOOK
+chmod +x "$lp/hook.sh"
+# In a mount namespace whose / is shared (as on systemd hosts), so that a
+# leak would show.
+leaked=$(unshare -m --propagation shared sh -c "
+  \"$BIN/lxc-execute\" -P \"$lp\" -n \"$c\" -s lxc.hook.pre-mount=\"$lp/hook.sh\" -- true || echo start-failed
+  grep -c hooktmp /proc/self/mountinfo || true")
+expect_eq "the hook's mount did not reach the starting namespace" "0" "$leaked"
+
 finish
