@@ -184,6 +184,31 @@ b_create() {
 }
 bench_pair create_destroy "$CREATE_RUNS" 1 b_create
 
+# ---------------------------------------------------------------- 5b. copy, snapshot, destroy
+# The reference copies a dir rootfs with rsync; without it these are skipped.
+if command -v rsync >/dev/null; then
+  b_copy() { t "$1" lxc-copy -n "$(cname "$1" 0)" -N "$(cname "$1" 998)"; }
+  s_copy() { t "$1" lxc-destroy -n "$(cname "$1" 998)"; return 0; }
+  bench_pair copy_dir "$CREATE_RUNS" 1 b_copy s_copy
+  s_copy "p"; s_copy "r"
+  b_snapshot() { t "$1" lxc-snapshot -n "$(cname "$1" 0)"; }
+  s_snapshot() { t "$1" lxc-snapshot -n "$(cname "$1" 0)" -d ALL; return 0; }
+  bench_pair snapshot_dir "$CREATE_RUNS" 1 b_snapshot s_snapshot
+  s_snapshot "p"; s_snapshot "r"
+  s_destroy() { t "$1" lxc-copy -n "$(cname "$1" 0)" -N "$(cname "$1" 996)"; }
+  b_destroy() { t "$1" lxc-destroy -n "$(cname "$1" 996)"; }
+  bench_pair destroy_dir "$CREATE_RUNS" 1 b_destroy s_destroy
+else
+  echo "bench: rsync not installed: the reference LXC cannot copy a dir rootfs; copy_dir, snapshot_dir, destroy_dir skipped" >&2
+fi
+b_copy_s() { t "$1" lxc-copy -n "$(cname "$1" 0)" -N "$(cname "$1" 997)" -s; }
+s_copy_s() { t "$1" lxc-destroy -n "$(cname "$1" 997)"; return 0; }
+bench_pair copy_snapshot_overlay "$RUNS" "$WARMUP" b_copy_s s_copy_s
+s_copy_s "p"; s_copy_s "r"
+s_destroy_ovl() { t "$1" lxc-copy -n "$(cname "$1" 0)" -N "$(cname "$1" 995)" -s; }
+b_destroy_ovl() { t "$1" lxc-destroy -n "$(cname "$1" 995)"; }
+bench_pair destroy_overlay "$RUNS" "$WARMUP" b_destroy_ovl s_destroy_ovl
+
 # ---------------------------------------------------------------- 6. lxc-ls -f with LS_COUNT containers
 echo "bench: defining $LS_COUNT containers per side (copies of the base config)" >&2
 for s in p r; do

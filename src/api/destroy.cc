@@ -1,5 +1,8 @@
 #include "api/destroy.h"
 
+#include "api/copy.h"
+#include "api/snapshot.h"
+
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include "log/log.h"
 #include "storage/backend.h"
 #include "storage/lock.h"
+#include "storage/rdeps.h"
 #include "storage/remove_tree.h"
 
 namespace lxc::api {
@@ -101,6 +105,21 @@ bool is_empty_dir(const std::string& path) {
   return empty;
 }
 
+// The content of dir except `keep` (LXC's lxc_rmdir_onedev(path, "snaps")).
+Result<void> remove_all_but(const std::string& dir, const std::string& keep) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (struct dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != ".." && n != keep) names.push_back(n);
+    }
+    ::closedir(d);
+  }
+  for (const auto& n : names)
+    if (auto r = storage::remove_tree(dir + "/" + n); !r) return r;
+  return {};
+}
+
 }  // namespace
 
 RunState probe_run_state(const Container& c) { return c.is_running() ? RunState::Running : RunState::Stopped; }
@@ -113,11 +132,27 @@ Result<void> destroy(const Container& c, const DestroyOptions& o) {
   if (!c.is_defined()) return fail(0, "Container is not defined");
 
   const std::string& n = c.name();
-  // Overlay clones record themselves here; destroying their base would break them.
-  if (path_exists(c.dir() + "/lxc_snapshots")) return fail(0, "Destroying " + n + " failed: " + n + " has clones");
-  std::string snaps = c.dir() + "/snaps";
-  bool has_snaps = is_dir(snaps) && !is_empty_dir(snaps);
+  std::string snaps = snapshot_dir(c);
+  bool has_snaps = !o.keep_snapshots_dir && is_dir(snaps) && !is_empty_dir(snaps);
   if (has_snaps && !o.snapshots) return fail(0, "Destroying " + n + " failed: " + n + " has snapshots");
+  // Overlay clones (and lvm/zfs snapshots) record themselves in lxc_snapshots;
+  // destroying their base would break them. -s destroys them first.
+  if (storage::has_dependents(c.dir())) {
+    if (!o.snapshots || o.keep_snapshots_dir) return fail(0, "Destroying " + n + " failed: " + n + " has clones");
+    for (const auto& ref : storage::dependents(c.dir())) {
+      Container clone(ref.name, ref.lxcpath);
+      if (!clone.is_defined()) continue;
+      DestroyOptions co;
+      co.force = o.force;
+      co.snapshots = true;
+      lock = unexpected(Error{});  // the clone's destroy edits our lxc_snapshots under its own lock
+      if (auto r = destroy(clone, co); !r)
+        return unexpected(with_context(r.error(), "Destroying " + n + " failed: clone " + ref.name));
+      lock = storage::ContainerLock::acquire(c.lxcpath(), c.name());
+      if (!lock) return unexpected(lock.error());
+    }
+    if (storage::has_dependents(c.dir())) return fail(0, "Destroying " + n + " failed: " + n + " has clones");
+  }
 
   switch (probe_run_state(c)) {
     case RunState::Running:
@@ -150,10 +185,15 @@ Result<void> destroy(const Container& c, const DestroyOptions& o) {
       if (auto r = d.backend->destroy(d.rootfs_src); !r)
         return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));
     }
-    if (auto r = storage::remove_tree(d.dir); !r)
+    // A clone leaves its base's list of dependents.
+    if (auto r = storage::drop_dependency({absolute_lxcpath(dirname_of(d.dir)), d.name}); !r)
+      kLog.warn("{}: {}", d.name, describe(r.error()));
+    bool keep_snaps = o.keep_snapshots_dir && d.dir == c.dir();
+    if (auto r = keep_snaps ? remove_all_but(d.dir, "snaps") : storage::remove_tree(d.dir); !r)
       return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));
     kLog.debug("removed {}", d.dir);
   }
+  if (has_snaps && is_dir(snaps) && is_empty_dir(snaps)) ::rmdir(snaps.c_str());
   return {};
 }
 

@@ -14,6 +14,7 @@
 #include "rootfs/apply.h"
 #include "rootfs/quote.h"
 #include "rootfs/rootfs.h"
+#include "storage/backend.h"  // storage: rootfs mounted by its backend
 
 namespace lxc::rootfs {
 namespace {
@@ -62,8 +63,13 @@ Result<void> apply_make_rslave(const Step& s) {
 
 Result<void> apply_bind_rootfs(ApplyState& st, const Step& s) {
   if (::access(s.target.c_str(), F_OK) < 0) return fail_sys("rootfs mount point " + quoted(s.target));
-  if (::mount(s.source.c_str(), s.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+  if (!s.storage_src.empty()) {
+    // storage: overlay, loop, lvm, zfs: mounted with the options as data.
+    if (auto r = storage::mount_rootfs(s.storage_src, s.target, s.flags, s.data); !r)
+      return unexpected(with_context(r.error(), "lxc.rootfs.path " + quoted(s.storage_src)));
+  } else if (::mount(s.source.c_str(), s.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
     return fail_sys("rbind " + quoted(s.source) + " on " + quoted(s.target));
+  }
   st.root.reset(::open(s.target.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!st.root) return fail_sys("open " + quoted(s.target));
   if (s.remount)

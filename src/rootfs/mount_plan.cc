@@ -12,6 +12,7 @@
 #include "rootfs/quote.h"
 #include "rootfs/rootfs.h"
 #include "security/caps.h"
+#include "storage/backend.h"  // storage: rootfs mounted by its backend
 
 namespace lxc::rootfs {
 namespace {
@@ -204,6 +205,11 @@ Result<void> Planner::plan_rootfs() {
   s.remount = s.flags != 0;
   s.propagation = o.propagation;
   s.data = o.data;  // a bind mount takes no filesystem options; kept for the log
+  // storage: overlay, loop, lvm and zfs are mounted by their backend.
+  if (const storage::Backend* b = storage::backend_for_src(conf_.rootfs_path); b && b->needs_mount()) {
+    s.storage_src = conf_.rootfs_path;
+    s.remount = false;
+  }
   return {};
 }
 

@@ -106,6 +106,10 @@ struct Step {
   bool all = false;               // Umount: every mount stacked on target
   bool replace = false;           // Symlink: remove what is there first (else keep it)
   config::HookType hook = config::HookType::Mount;  // Hook
+  // storage: BindRootfs of a rootfs that is not a directory (overlay, loop,
+  // lvm, zfs): the lxc.rootfs.path value, mounted on target by its backend
+  // (storage::mount_rootfs) with flags and data instead of the rbind.
+  std::string storage_src;
 };
 
 struct MountPlan {

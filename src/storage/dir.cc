@@ -1,5 +1,6 @@
 #include "storage/dir.h"
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "base/file.h"
@@ -18,6 +19,24 @@ bool is_symlink(const std::string& path) {
 
 }  // namespace
 
+Result<void> bind_dir(const std::string& dir, const std::string& target, unsigned long flags) {
+  if (::mount(dir.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+    return fail_sys("rbind " + dir + " on " + target);
+  unsigned long extra = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+  if (extra && ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | extra, nullptr) < 0)
+    return fail_sys("remount " + target);
+  return {};
+}
+
+Result<void> make_mount_point(const std::string& dest) {
+  if (auto r = mkdir_p(dest, 0755); !r) return unexpected(with_context(r.error(), "mount point"));
+  return {};
+}
+
+Result<Rootfs> Backend::snapshot(std::string_view, const Place&, const Spec&) const {
+  return fail(EOPNOTSUPP, "the " + std::string(type()) + " storage driver does not support snapshots");
+}
+
 bool DirBackend::owns(std::string_view src) const {
   if (src.starts_with("dir:")) return true;
   return src_type(src).empty() && !src.empty() && src.front() == '/' && is_dir(std::string(src));
@@ -34,6 +53,11 @@ Result<Rootfs> DirBackend::create(const std::string& dest, std::string_view, con
   r.src = "dir:" + r.path;
   kLog.debug("rootfs directory {} ({})", r.path, r.created ? "created" : "already there");
   return r;
+}
+
+Result<void> DirBackend::mount(std::string_view src, const std::string& target, unsigned long flags,
+                               const std::string&) const {
+  return bind_dir(std::string(src_path(src)), target, flags);
 }
 
 Result<void> DirBackend::check_destroy(std::string_view src) const {

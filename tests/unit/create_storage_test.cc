@@ -38,7 +38,9 @@ TEST(CreateStorage, Types) {
   EXPECT_FALSE(is_valid_type("best"));
   ASSERT_NE(find_backend("dir"), nullptr);
   EXPECT_EQ(find_backend("none"), find_backend("dir"));
-  EXPECT_EQ(find_backend("lvm"), nullptr) << "no lvm backend yet";
+  EXPECT_NE(find_backend("lvm"), nullptr);
+  EXPECT_EQ(find_backend("overlayfs"), find_backend("overlay"));
+  EXPECT_EQ(find_backend("nbd"), nullptr) << "no nbd backend";
   EXPECT_EQ(default_backend(""), find_backend("dir"));
   EXPECT_EQ(default_backend("best"), find_backend("dir"));
 }
@@ -51,7 +53,8 @@ TEST(CreateStorage, RootfsPathValues) {
   EXPECT_EQ(src_type("overlay:/a:/b"), "overlay");
   EXPECT_EQ(src_path("lvm:/dev/lxc/c1"), "/dev/lxc/c1");
   EXPECT_EQ(backend_for_src("dir:/nonexistent"), find_backend("dir"));
-  EXPECT_EQ(backend_for_src("overlay:/a:/b"), nullptr);
+  EXPECT_EQ(backend_for_src("overlay:/a:/b"), find_backend("overlay"));
+  EXPECT_EQ(backend_for_src("rbd:pool/c1"), nullptr);
   EXPECT_EQ(backend_for_src("/"), find_backend("dir"));
   EXPECT_EQ(backend_for_src("/nonexistent-lxcpp"), nullptr);
 }
