@@ -14,6 +14,7 @@
 #include "config/system.h"
 #include "log/log.h"
 #include "storage/lock.h"
+#include "storage/mount_ns.h"
 #include "storage/remove_tree.h"
 #include "templates/template.h"
 
@@ -72,6 +73,7 @@ bool is_abandoned_partial(const std::string& dir) {
 struct BaseConfig {
   std::string text;         // as it goes into the new config
   std::string rootfs_path;  // its lxc.rootfs.path, if any
+  std::vector<config::IdMap> idmap;  // its lxc.idmap: the templates own files through it
 };
 
 Result<BaseConfig> read_base_config(const std::string& config_file) {
@@ -88,7 +90,7 @@ Result<BaseConfig> read_base_config(const std::string& config_file) {
   if (!raw) return unexpected(with_context(raw.error(), "cannot read configuration file " + path));
   auto parsed = config::ConfigFile::from_text(*raw, path);
   if (!parsed) return unexpected(parsed.error());
-  return BaseConfig{base_config_text(*raw), parsed->conf().rootfs_path};
+  return BaseConfig{base_config_text(*raw), parsed->conf().rootfs_path, parsed->conf().idmaps};
 }
 
 // What a creation has made so far, to be undone if it fails.
@@ -96,7 +98,13 @@ struct Made {
   std::string dir;  // the container dir, when this creation made it
   std::string config;
   std::string rootfs;  // the rootfs dir, when the backend made it
+  // storage: a rootfs that is not a plain directory (loop image, subvolume,
+  // logical volume...), destroyed through its backend.
+  const storage::Backend* backend = nullptr;
+  std::string storage_src;
   void undo() const {
+    if (backend && !storage_src.empty())
+      if (auto r = backend->destroy(storage_src); !r) kLog.error("cleanup: {}", describe(r.error()));
     // Undo in reverse: a rootfs outside the container dir first.
     if (!rootfs.empty() && (dir.empty() || !rootfs.starts_with(dir + "/"))) {
       if (auto r = storage::remove_tree(rootfs); !r) kLog.error("cleanup: {}", describe(r.error()));
@@ -162,7 +170,8 @@ Result<void> create(const Container& named, const CreateOptions& o) {
   // Storage is made only for a template or a config naming an existing rootfs.
   const storage::Backend* backend = nullptr;
   if (tpl || !existing_rootfs.empty()) {
-    backend = o.bdev.empty() || o.bdev == "best" ? storage::default_backend(o.bdev) : storage::find_backend(o.bdev);
+    backend = o.bdev.empty() || o.bdev == "best" ? storage::default_backend(o.bdev, c.rootfs_default(), o.spec)
+                                                  : storage::find_backend(o.bdev);
     if (!backend) return fail(0, "backing store \"" + o.bdev + "\" is not supported yet by lxcpp");
   }
 
@@ -199,11 +208,24 @@ Result<void> create(const Container& named, const CreateOptions& o) {
     return unexpected(
         with_context(rootfs.error(), "Failed to create " + std::string(backend->type()) + " storage for " + c.name()));
   if (rootfs->created) made.rootfs = rootfs->path;
+  if (rootfs->created && rootfs->type != "dir") {  // storage
+    made.backend = backend;
+    made.storage_src = rootfs->src;
+  }
+  // storage: the template fills a mounted rootfs in a mount namespace of our
+  // own, so that the mount (and a loop device) goes away whatever happens.
+  std::optional<storage::PrivateMounts> private_mounts;
+  if (backend->needs_mount()) {
+    auto pm = storage::PrivateMounts::enter();
+    if (!pm) return unexpected(pm.error());
+    private_mounts.emplace(std::move(*pm));
+    if (auto r = backend->mount(rootfs->src, rootfs->path, 0, ""); !r) return r;
+  }
 
   std::string initial = assemble_config("", base->text, rootfs->src, "");
   std::string final_text = initial;
   if (tpl) {
-    templates::Request req{c.name(), dir, rootfs->path, o.template_args, o.quiet};
+    templates::Request req{c.name(), dir, rootfs->path, o.template_args, o.quiet, base->idmap};
     if (tpl->appends_to_config_file()) {
       if (auto r = write_file_atomic(c.config_path(), initial, 0640); !r) return r;
     }

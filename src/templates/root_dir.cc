@@ -31,7 +31,6 @@ std::string clean(std::string_view rel) {
   return rel.empty() ? std::string(".") : std::string(rel);
 }
 
-
 }  // namespace
 
 Result<RootDir> RootDir::open(const std::string& path) {
@@ -80,6 +79,23 @@ Result<void> RootDir::chmod(std::string_view rel, mode_t mode) const {
   if (!fd) return fail_sys("open " + path_ + "/" + r);
   if (::fchmod(fd.get(), mode) < 0) return fail_sys("chmod " + path_ + "/" + r);
   return {};
+}
+
+Result<std::string> RootDir::read_file(std::string_view rel, mode_t* mode) const {
+  std::string leaf;
+  auto parent = open_parent(rel, leaf);
+  if (!parent) return unexpected(parent.error());
+  std::string what = path_ + "/" + clean(rel);
+  UniqueFd fd(::openat(parent->get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) return fail_sys("open " + what);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) return fail_sys("stat " + what);
+  if (!S_ISREG(st.st_mode)) return fail(EINVAL, what + " is not a regular file");
+  if (mode) *mode = st.st_mode & 07777;
+  // Reopened through the fd: the file checked above, whatever the path does since.
+  auto content = lxc::read_file("/proc/self/fd/" + std::to_string(fd.get()));
+  if (!content) return unexpected(with_context(content.error(), what));
+  return content;
 }
 
 Result<void> RootDir::write_file(std::string_view rel, std::string_view content, mode_t mode, bool append) const {

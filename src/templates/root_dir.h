@@ -26,6 +26,9 @@ class RootDir {
   // mkdir -p rel, then chmod mode on rel itself (as "mkdir -p; chmod").
   Result<void> make_dirs(std::string_view rel, mode_t mode) const;
   Result<void> chmod(std::string_view rel, mode_t mode) const;
+  // The content of the regular file rel (the last component not followed);
+  // its mode in *mode when given.
+  Result<std::string> read_file(std::string_view rel, mode_t* mode = nullptr) const;
   // Creates or replaces (append: appends to) a regular file, then sets mode.
   Result<void> write_file(std::string_view rel, std::string_view content, mode_t mode, bool append = false) const;
 

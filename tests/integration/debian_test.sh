@@ -3,48 +3,20 @@
 # the configs Debian's LXC ships (debian.common.conf -> common.conf):
 # systemd reaches running (or degraded) and lxc-stop halts it cleanly.
 #
-# The root filesystem is cached outside the checkout, in
-# $LXCPP_TEST_CACHE (default /var/cache/lxcpp-test)/debian-bookworm.tar.zst;
-# it is made with debootstrap when missing (about 2 minutes on a fast
-# mirror). The LXC configs come from the lxc-templates and liblxc-common
+# The root filesystem comes from debian_rootfs.sh (cached, made with
+# debootstrap when missing). The LXC configs come from the lxc-templates and liblxc-common
 # packages, unpacked with dpkg -x: LXC itself is never installed.
 . "$(dirname "$0")/lib.sh"
 need_root
 
-cache_dir=${LXCPP_TEST_CACHE:-/var/cache/lxcpp-test}
-tarball=$cache_dir/debian-bookworm.tar.zst
 lp=$(mktemp -d /tmp/lxcpp-test-deb-XXXXXX)
 name=lxcpp-test-deb-$$
 L=(-P "$lp" -n "$name")
 trap 'remove_lxcpath "$lp"' EXIT
 
-# The mirror this machine's apt uses (deb822 or one-line sources).
-mirror() {
-  local m
-  m=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources |
-    grep -oE 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
-  echo "${m:-http://deb.debian.org/debian}"
-}
-
-if [ ! -s "$tarball" ]; then
-  command -v debootstrap >/dev/null || skip "debootstrap is not installed (apt-get install debootstrap)"
-  command -v zstd >/dev/null || skip "zstd is not installed"
-  mkdir -p "$cache_dir" || skip "cannot create $cache_dir"
-  build=$(mktemp -d "$cache_dir/build-XXXXXX")
-  echo "# debootstrap bookworm from $(mirror) into $build (cached as $tarball)"
-  rc=0
-  timeout 600 debootstrap --variant=minbase --include=systemd-sysv,procps bookworm "$build/root" "$(mirror)" \
-    >"$build.log" 2>&1 || rc=$?
-  if [ "$rc" != 0 ]; then
-    tail -n5 "$build.log"
-    rm -rf "$build" "$build.log"
-    [ "$rc" = 124 ] && skip "debootstrap took longer than 10 minutes"
-    skip "debootstrap failed (exit $rc; is the mirror reachable?)"
-  fi
-  tar -C "$build/root" --numeric-owner --xattrs -I 'zstd -T0 -3' -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-  rm -rf "$build" "$build.log"
-fi
-[ -s "$tarball" ] || skip "no Debian root filesystem at $tarball"
+. "$(dirname "$0")/debian_rootfs.sh"
+debian_rootfs_tarball
+tarball=$DEBIAN_TARBALL
 
 # Debian's LXC configs, unpacked without installing LXC; their include
 # paths are rewritten to point here.
@@ -76,22 +48,7 @@ lxc.uts.name = $name
 lxc.console.logfile = $lp/console.log
 EOF
 
-start=$(date +%s)
-rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d -o "$lp/lxc.log" -l INFO 2>&1) || rc=$?
-expect_eq "lxc-start -d" 0 "$rc"
-[ "$rc" = 0 ] || echo "$err"
-state=""
-for _ in $(seq 1 60); do
-  state=$("$BIN/lxc-attach" "${L[@]}" -- systemctl is-system-running 2>/dev/null || true)
-  case "$state" in running | degraded) break ;; esac
-  sleep 0.5
-done
-boot=$(($(date +%s) - start))
-if [ "$state" = running ] || [ "$state" = degraded ]; then
-  pass "systemd is up in ${boot} s: $state"
-else
-  fail_check "systemd is up within 30 s: [$state]"
-fi
+systemd_boot "$lp" "${L[@]}"
 if [ "$state" != running ]; then
   echo "--- failed units:"
   "$BIN/lxc-attach" "${L[@]}" -- systemctl --failed --no-legend 2>&1 | head -n20 || true
