@@ -7,7 +7,8 @@ m=$(grep -E 'lxcpp-test|/lxcpp' /proc/self/mountinfo | awk '{print $5}')
 [ -n "$m" ] && leaks+=$'mounts:\n'"$m"$'\n'
 c=$(find /sys/fs/cgroup -maxdepth 3 -type d \( -name '*lxcpp-test*' -o -name 'lxc.payload.lxcpp*' -o -name 'lxc.monitor.lxcpp*' \) 2>/dev/null)
 [ -n "$c" ] && leaks+=$'cgroups:\n'"$c"$'\n'
-v=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^(vlxcpp|lxcpp)/ {print $2}')
+# Container host ends (vethXXXXXX, LXC's naming; the net tests name theirs ntx*).
+v=$(ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2)} $2 ~ /^(vlxcpp|lxcpp|ntx|veth[A-Za-z0-9]{6}$)/ {print $2}')
 [ -n "$v" ] && leaks+=$'host interfaces:\n'"$v"$'\n'
 p=$(ps -eo pid,args | grep -E '[l]xcpp-test' || true)
 [ -n "$p" ] && leaks+=$'processes:\n'"$p"$'\n'

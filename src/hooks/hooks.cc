@@ -31,7 +31,7 @@ constexpr std::string_view kManaged[] = {
     "LXC_CONSOLE_LOGPATH", "LXC_PID",   "LXC_TARGET",       "LXC_SRC_NAME",    "LXC_CGNS_AWARE",
     "LXC_HOOK_VERSION", "LXC_LOG_LEVEL", "LXC_HOOK_TYPE",  "LXC_HOOK_SECTION", "LXC_USER_NS",
     "LXC_MNT_NS",    "LXC_PID_NS",      "LXC_UTS_NS",       "LXC_IPC_NS",      "LXC_NET_NS",
-    "LXC_CGROUP_NS", "LXC_TIME_NS",
+    "LXC_CGROUP_NS", "LXC_TIME_NS",     "LXC_NET_TYPE",     "LXC_NET_PARENT",  "LXC_NET_PEER",
 };
 
 bool shell_safe(std::string_view s) {
@@ -57,7 +57,13 @@ std::string shell_quote(std::string_view s) {
 
 std::string quoted(std::string_view s) { return "\"" + printable(s, 200) + "\""; }
 
-std::string key_of(config::HookType type) { return "lxc.hook." + std::string(hook_name(type)); }
+std::string key_of(config::HookType type, const HookEnv& env) {
+  return env.key.empty() ? "lxc.hook." + std::string(hook_name(type)) : env.key;
+}
+std::string type_of(config::HookType type, const HookEnv& env) {
+  return env.type_name.empty() ? std::string(hook_name(type)) : env.type_name;
+}
+std::string section_of(const HookEnv& env) { return env.section.empty() ? "lxc" : env.section; }
 
 // "/proc/<monitor pid>/fd/<fd>", the path LXC gives for a kept namespace.
 std::string ns_path(const NsFd& ns) { return "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(ns.fd); }
@@ -143,10 +149,11 @@ std::vector<std::string> make_env(const HookEnv& env, config::HookType type, int
   add("LXC_HOOK_VERSION", hook_version == 0 ? "0" : "1");
   add("LXC_LOG_LEVEL", std::string(log::level_name(env.log_level.value_or(log::settings().level))));
   if (hook_version != 0) {
-    add("LXC_HOOK_TYPE", std::string(hook_name(type)));
-    add("LXC_HOOK_SECTION", "lxc");
+    add("LXC_HOOK_TYPE", type_of(type, env));
+    add("LXC_HOOK_SECTION", section_of(env));
     for (const auto& ns : env.namespaces) add("LXC_" + to_upper(ns.type) + "_NS", ns_path(ns));
   }
+  for (const auto& e : env.extra_env) out.push_back(e);
   return out;
 }
 
@@ -154,7 +161,7 @@ std::vector<std::string> make_argv(std::string_view command, const HookEnv& env,
                                    int hook_version) {
   std::string line = "exec " + std::string(trim(command));
   if (hook_version == 0) {
-    line += " " + shell_quote(env.name) + " lxc " + std::string(hook_name(type));
+    line += " " + shell_quote(env.name) + " " + section_of(env) + " " + type_of(type, env);
     for (const auto& ns : env.namespaces) line += " " + shell_quote(ns.type + ":" + ns_path(ns));
   }
   for (const auto& a : env.args) line += " " + shell_quote(a);
@@ -162,7 +169,7 @@ std::vector<std::string> make_argv(std::string_view command, const HookEnv& env,
 }
 
 Result<void> run_hook(std::string_view command, config::HookType type, const HookEnv& env, int hook_version) {
-  const std::string key = key_of(type);
+  const std::string key = key_of(type, env);
   const std::string what = key + " " + quoted(trim(command));
 
   if (auto path = plain_path(command)) {

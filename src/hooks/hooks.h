@@ -95,6 +95,13 @@ struct HookEnv {
   std::string src_name;
   std::vector<NsFd> namespaces;
   std::vector<std::string> args;         // extra arguments (clone: lxc-copy's trailing ones)
+  // lxc.net.N.script.up/down run as hooks of section "net", type "up" or
+  // "down", with LXC_NET_* in extra_env; key names them in messages.
+  // Empty: section "lxc", the HookType's name, "lxc.hook.<type>".
+  std::string section;
+  std::string type_name;
+  std::string key;
+  std::vector<std::string> extra_env;  // "KEY=value"
   std::optional<log::Level> log_level;   // LXC_LOG_LEVEL; unset: log::settings().level
 };
 

@@ -1,0 +1,70 @@
+#!/bin/bash
+# net_cycle: lxc-start -d / lxc-wait RUNNING / lxc-stop -k of a busybox
+# container with one veth on a bridge (LXC's default network shape), lxcpp
+# against the reference LXC. Run by bench/run.sh as
+#   unshare -m -n --propagation private bash bench/net_cycle.sh
+# so that the bridge, the veths and the reference's overlays exist only in
+# namespaces of its own. Same environment as inner.sh (WORK, REF, PBIN, ID,
+# RUNS, WARMUP, RESULTS_TSV, LOG); appends one row to RESULTS_TSV.
+set -u
+shopt -s nullglob
+die() { echo "bench: net_cycle: $*" >&2; exit 1; }
+[ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ] || die "must run in a network namespace of its own"
+[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || die "must run in a private mount namespace"
+mount --make-rprivate / || die "cannot make / private"
+
+# The reference at its compiled-in paths (read-only overlays, /run writable in WORK).
+MA=$(cd "$REF/usr/lib" && ls -d *-linux-gnu | head -1)
+for d in /usr/share /usr/sbin /usr/libexec "/usr/lib/$MA"; do
+  [ -d "$REF$d" ] && { mount -t overlay "lxcbench-net-$ID" -o "lowerdir=$REF$d:$d" "$d" || die "overlay on $d"; }
+done
+mkdir -p "$WORK/netrun-upper" "$WORK/netrun-work"
+mount -t overlay "lxcbench-net-$ID" -o "lowerdir=/run,upperdir=$WORK/netrun-upper,workdir=$WORK/netrun-work" /run ||
+  die "overlay on /run"
+
+# LXC finds the bridge through /sys/class/net, which shows the namespace
+# sysfs was mounted in: a sysfs of this one, with the cgroup mounts kept.
+mkdir -p "$WORK/netcg" && mount --rbind /sys/fs/cgroup "$WORK/netcg" && mount -t sysfs sysfs /sys &&
+  mount --move "$WORK/netcg" /sys/fs/cgroup || die "cannot mount a sysfs of this network namespace"
+ip link set lo up
+ip link add ntxbench type bridge && ip addr add 10.0.3.1/24 dev ntxbench && ip link set ntxbench up ||
+  die "cannot make the bridge"
+
+declare -A BIN=([p]="$PBIN" [r]="$REF/usr/bin") LP=([p]="$WORK/net-lxcpp" [r]="$WORK/net-lxc")
+mkdir -p "${LP[p]}" "${LP[r]}"
+CONF=$WORK/net.conf
+{
+  echo "lxc.net.0.type = veth"
+  echo "lxc.net.0.link = ntxbench"
+  echo "lxc.net.0.flags = up"
+  echo "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx"
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && echo "lxc.apparmor.profile = unconfined"
+} >"$CONF"
+t() { local s=$1 tool=$2; shift 2; "${BIN[$s]}/$tool" -P "${LP[$s]}" "$@" >>"$LOG" 2>&1; }
+n() { echo "n$1$ID"; }
+for s in p r; do
+  t "$s" lxc-create -n "$(n $s)" -t busybox -f "$CONF" || die "$s: lxc-create failed, see $LOG"
+done
+cleanup() { for s in p r; do t "$s" lxc-stop -n "$(n $s)" -k; done; }
+trap cleanup EXIT
+
+echo "bench: net_cycle ($RUNS runs, $WARMUP warmup)" >&2
+: >"$WORK/times-net_cycle-p"
+: >"$WORK/times-net_cycle-r"
+for ((i = -WARMUP; i < RUNS; i++)); do
+  if ((i % 2)); then order="r p"; else order="p r"; fi
+  for s in $order; do
+    t "$s" lxc-wait -n "$(n $s)" -s STOPPED -t 20
+    t0=${EPOCHREALTIME/./}
+    t "$s" lxc-start -n "$(n $s)" -d && t "$s" lxc-wait -n "$(n $s)" -s RUNNING -t 20 && t "$s" lxc-stop -n "$(n $s)" -k
+    rc=$?
+    t1=${EPOCHREALTIME/./}
+    ((rc == 0)) || { echo "bench: net_cycle: side $s run $i failed, see $LOG" >&2; continue; }
+    ((i >= 0)) && awk -v d=$((t1 - t0)) 'BEGIN {printf "%.3f\n", d / 1000}' >>"$WORK/times-net_cycle-$s"
+  done
+done
+median() { sort -n "$1" | awk '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+pm=$(median "$WORK/times-net_cycle-p") rm=$(median "$WORK/times-net_cycle-r")
+printf 'net_cycle\tms\t%s\t%s\t%s\t%s\n' "$pm" "$rm" "$(wc -l <"$WORK/times-net_cycle-p")" \
+  "$(wc -l <"$WORK/times-net_cycle-r")" >>"$RESULTS_TSV"
+echo "bench:   net_cycle lxcpp $pm ms   LXC $rm ms" >&2
