@@ -12,6 +12,7 @@
 #   LS_COUNT, LS_RUNNING  containers for lxc-ls -f (default 200, 10 running)
 #   BULK, BULK_REPS       back-to-back start/stop (default 50 containers, 3 repetitions)
 #   RESULTS_DIR  where the table and raw times go (default /tmp/lxcpp-bench-results)
+#   NET_CYCLE    1 (default) also runs bench/net_cycle.sh (one veth on a bridge), 0 skips it
 set -u
 set -m   # the inner script runs in its own process group: Ctrl-C reaches only us, we forward it
 
@@ -115,13 +116,18 @@ wait "$INNER"; RC=$?
 while kill -0 "$INNER" 2>/dev/null; do wait "$INNER"; RC=$?; done
 INNER=
 [ "$RC" = 0 ] || { echo "bench: benchmark run failed (rc=$RC); log:" >&2; tail -30 "$LOG" >&2; exit "$RC"; }
+# net_cycle: one veth on a bridge, in a network namespace of its own (bench/net_cycle.sh).
+if [ "${NET_CYCLE:-1}" = 1 ]; then
+  unshare -m -n --propagation private bash "$HERE/net_cycle.sh" || echo "bench: net_cycle failed; see $LOG" >&2
+fi
 
 # ---------------------------------------------------------------- table
 target() {
   case $1 in
-    execute | start_wait_stop | info_s | ls_f | monitor_pss) echo 0.50 ;;
+    execute | start_wait_stop | info_s | ls_f | monitor_pss | net_cycle) echo 0.50 ;;
     attach) echo 0.60 ;;
     create_destroy) echo 0.10 ;;
+    copy_dir | snapshot_dir | copy_snapshot_overlay) echo 0.50 ;;
     *) echo - ;;
   esac
 }

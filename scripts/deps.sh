@@ -5,11 +5,15 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake pkg-config
   libfmt-dev libcap-dev libseccomp-dev zlib1g-dev
+  libarchive-dev libcurl4-openssl-dev libgpgme-dev gpg
   googletest libgtest-dev
   clang libclang-rt-14-dev
   busybox-static
   qemu-system-x86 cpio
-  iproute2 util-linux procps tmux
+  iproute2 util-linux procps tmux uidmap
+  gpg-agent python3 xz-utils zstd bzip2 e2fsprogs
+  libnl-3-dev libnl-route-3-dev dnsmasq-base nftables iptables
+  libbtrfsutil-dev btrfs-progs lvm2 attr
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -24,9 +24,12 @@
 #include "console/pty.h"
 #include "hooks/hooks.h"
 #include "log/log.h"
+#include "network/session.h"
 #include "start/child.h"
 #include "start/monitor.h"
 #include "start/sync.h"
+#include "storage/backend.h"  // storage: rootfs_dir
+#include "userns/idmap.h"
 
 namespace lxc::start {
 namespace {
@@ -56,12 +59,9 @@ Result<Namespaces> plan_namespaces(const config::Conf& conf) {
       if (dev.type == type) return true;
     return false;
   };
-  for (const auto& [idx, dev] : conf.net) {
+  // net: every type is set up by network::Session (run_monitor).
+  for (const auto& [idx, dev] : conf.net)
     if (dev.type.empty()) return fail(EINVAL, "lxc.net." + std::to_string(idx) + ".type is not set");
-    if (dev.type != "none" && dev.type != "empty")
-      return fail(ENOTSUP, "lxc.net." + std::to_string(idx) + ".type = " + dev.type +
-                               ": this network type is not supported by lxcpp yet (use empty or none)");
-  }
   ns.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
   if (!has_type("none")) ns.flags |= CLONE_NEWNET;
   if (!conf.idmaps.empty()) ns.flags |= CLONE_NEWUSER;
@@ -90,23 +90,6 @@ Result<Namespaces> plan_namespaces(const config::Conf& conf) {
   // The child makes its cgroup namespace itself once it is in its cgroup.
   ns.flags &= ~CLONE_NEWCGROUP;
   return ns;
-}
-
-Result<void> write_id_maps(pid_t pid, const config::Conf& conf) {
-  for (char type : {'u', 'g'}) {
-    std::string map;
-    for (const auto& m : conf.idmaps)
-      if (m.type == type) map += std::to_string(m.nsid) + " " + std::to_string(m.hostid) + " " + std::to_string(m.range) + "\n";
-    if (map.empty()) return fail(EINVAL, std::string("lxc.idmap has no ") + (type == 'u' ? "uid" : "gid") + " mapping");
-    std::string path = "/proc/" + std::to_string(pid) + (type == 'u' ? "/uid_map" : "/gid_map");
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return fail_sys("open " + path);
-    ssize_t n = ::write(fd, map.data(), map.size());
-    int err = errno;
-    ::close(fd);
-    if (n < 0) return fail(err, "lxc.idmap: the kernel refused the map \"" + std::string(trim(map)) + "\" (" + path + ")");
-  }
-  return {};
 }
 
 // The host ids of the container's root, for the cgroup delegation.
@@ -339,6 +322,13 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (!shared) return unexpected(shared.error());
 
   std::string rootfs = resolve_rootfs(conf);
+  // storage: btrfs:, overlay:, loop:, lvm:, zfs: values name no directory;
+  // the child mounts them (rootfs::Step::storage_src) on LXCPATH/NAME/rootfs.
+  if (!conf.rootfs_path.empty() && !conf.rootfs_path.starts_with("dir:")) {
+    auto dir = storage::rootfs_dir(conf.rootfs_path, lxcpath + "/" + name);
+    if (!dir) return unexpected(with_context(dir.error(), "lxc.rootfs.path"));
+    rootfs = *dir;
+  }
   if (!rootfs.empty() && !is_dir(rootfs))
     return fail(ENOENT, "lxc.rootfs.path: " + rootfs + " does not exist or is not a directory");
 
@@ -359,6 +349,11 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (!listener) return unexpected(listener.error());
 
   hooks::HookEnv henv = hooks::hook_env_from_conf(conf, name, cfg.path(), rootfs);
+  // net: the container's interfaces, checked before anything is made; each
+  // boot attaches them, each stop (and the destructor) tears them down.
+  network::Session net(conf, henv);
+  if (ns->netns)
+    if (auto r = net.check(); !r) return unexpected(r.error());
   if (auto r = hooks::run_hooks(conf, config::HookType::PreStart, henv); !r) return unexpected(r.error());
 
   // The monitor leaves the base cgroup first (cgroup2's no-internal-process
@@ -473,7 +468,9 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
 
     if (auto r = step(expect_step(parent_sock.get(), SyncStep::ChildCloned), "start"); !r) return unexpected(r.error());
     if (ns->userns)
-      if (auto r = write_id_maps(pid, conf); !r) return unexpected(r.error());
+      if (auto r = userns::write_container_id_maps(pid, conf.idmaps); !r) return unexpected(r.error());
+    if (ns->netns)  // net
+      if (auto r = net.attach(pid); !r) return unexpected(r.error());
     if (auto r = cgstep(cg->enter_payload(pid)); !r) return unexpected(r.error());
     // Right behind init's move: no second grace period (monitor_enters_first).
     if (auto r = enter_monitor_cgroup(); !r) return unexpected(r.error());
@@ -518,6 +515,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     henv.target = reboot ? "reboot" : "stop";
     if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
     (void)cg->kill_all();
+    net.stop();  // net: all but the veth host ends, which go after STOPPED
     if (auto r = cg->destroy_payload(); !r) kLog.error("{}", describe(r.error()));
     if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));
     // reboot(2) RESTART in the container's pid namespace ends init with
@@ -546,6 +544,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   // whoever waits for STOPPED finds it gone).
   if (conf.ephemeral && opts.on_ephemeral_stop) opts.on_ephemeral_stop();
   monitor.set_state(State::Stopped);
+  net.teardown();  // net: the veth host ends (a kernel grace period each) need not delay STOPPED
   if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
   return shell_status(status);
 }
