@@ -398,7 +398,12 @@ int Monitor::run() {
     }
     if (console_idx >= 0 && !init_exited_ && (fds[console_idx].revents & (POLLIN | POLLHUP))) {
       if (fds[console_idx].revents & POLLIN) pump_console();
-      else ::usleep(10000);  // no slave open yet: avoid spinning on POLLHUP
+      else {
+        // No slave open (yet, or init just died): avoid spinning on POLLHUP,
+        // but wake at once for init's SIGCHLD, which ends the run.
+        struct pollfd sig = {signal_fd_.get(), POLLIN, 0};
+        ::poll(&sig, 1, 10);
+      }
     }
     if (stdin_idx >= 0 && (fds[stdin_idx].revents & (POLLIN | POLLHUP))) pump_stdin();
     for (size_t i = clients_idx; i < fds.size(); ++i) {
