@@ -366,8 +366,17 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     return {};
   };
   cg->remove_stale();
-  if (auto r = cgstep(cg->create_monitor()); !r) return unexpected(r.error());
-  bool monitor_in_cgroup = false;
+  // A daemonized monitor gets a cgroup of its own (lxc.monitor.NAME), out of
+  // its caller's. A foreground one (lxc-start -F, lxc-execute) is its
+  // caller's process and stays where it was started (a shell, a systemd
+  // unit): joining and leaving a cgroup would cost two RCU grace periods per
+  // run. It moves anyway where cgroup2 requires it or lxc.cgroup.dir.monitor
+  // asks for it.
+  const bool monitor_cgroup =
+      opts.daemonize || cg->monitor_enters_first() || !conf.cgroup_dir_monitor.empty();
+  if (monitor_cgroup)
+    if (auto r = cgstep(cg->create_monitor()); !r) return unexpected(r.error());
+  bool monitor_in_cgroup = !monitor_cgroup;
   auto enter_monitor_cgroup = [&]() -> Result<void> {
     if (monitor_in_cgroup) return {};
     if (auto r = cgstep(cg->enter_monitor(::getpid())); !r) return r;
