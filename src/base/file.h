@@ -10,8 +10,10 @@ namespace lxc {
 
 // Reads a whole regular file (up to max_bytes).
 Result<std::string> read_file(const std::string& path, size_t max_bytes = 64u << 20);
-// Writes a file atomically: a temporary file beside it, fsync, rename, fsync of
-// the directory. Readers see the old content or the new one, never a mix.
+// Writes a file atomically: a temporary file beside it, rename. Readers see
+// the old content or the new one, never a mix. When it replaces a file, the
+// new one and the directory are fsynced too, so that a crash cannot leave it
+// empty.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
 // Writes all of data to fd (retrying short writes and EINTR); what names the
 // file in the error.
