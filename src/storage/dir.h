@@ -61,6 +61,14 @@ class OverlayBackend final : public Backend {
 // "tmpfs" beside the delta says so.
 Result<void> mark_upper_on_tmpfs(std::string_view src);
 std::pair<std::string, std::string> overlay_dirs(std::string_view src);
+// Replaces the content of file rel ("etc/hostname") of an overlay rootfs
+// that is not mounted, by writing it into the upper layer the way overlayfs
+// copies a file up (its directory and the file made in the upper layer with
+// the lower's owner and mode). The kernel allows such offline changes to the
+// upper layer. Returns false, changing nothing, when it cannot be done that
+// way (a link, a tmpfs upper, an opaque or odd entry): then mount and write.
+// A file that is not there is left absent (true).
+Result<bool> overlay_write_offline(std::string_view src, const std::string& rel, std::string_view content);
 
 // An image file LXCPATH/NAME/rootdev with a filesystem, mounted through a
 // loop device.

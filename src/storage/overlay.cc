@@ -1,7 +1,11 @@
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
 #include "base/file.h"
+#include "base/unique_fd.h"
 #include "log/log.h"
 #include "storage/copy_tree.h"
 #include "storage/dir.h"
@@ -47,6 +51,53 @@ std::pair<std::string, std::string> overlay_dirs(std::string_view src) {
   if (lower.starts_with("dir:")) lower.remove_prefix(4);
   if (lower.starts_with("btrfs:")) lower.remove_prefix(6);
   return {std::string(lower), std::string(rest.substr(colon + 1))};
+}
+
+Result<bool> overlay_write_offline(std::string_view src, const std::string& rel, std::string_view content) {
+  auto [lower, upper] = overlay_dirs(src);
+  if (lower.empty() || upper.empty() || path_exists(dirname_of(upper) + "/" + kTmpfsMarker)) return false;
+  auto slash = rel.rfind('/');
+  if (slash == std::string::npos || rel.find('/') != slash) return false;  // one directory level: "dir/file"
+  const std::string dir = rel.substr(0, slash);
+  struct stat st {};
+  auto kind = [&](const std::string& p) -> int {  // 0 absent, else S_IFMT; -1 on error
+    if (::lstat(p.c_str(), &st) == 0) return static_cast<int>(st.st_mode & S_IFMT);
+    return errno == ENOENT ? 0 : -1;
+  };
+  const std::string up_dir = upper + "/" + dir, up_file = upper + "/" + rel;
+  auto write_into = [&](const std::string& path, int flags, mode_t mode) -> Result<bool> {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | flags, mode));
+    if (!fd) return fail_sys("open " + path);
+    if (auto r = write_all(fd.get(), content, path); !r) return unexpected(r.error());
+    return true;
+  };
+  int up_dir_kind = kind(up_dir);
+  if (up_dir_kind == S_IFDIR) {
+    char opaque[2] = {};
+    if (::lgetxattr(up_dir.c_str(), "trusted.overlay.opaque", opaque, 1) >= 0 || errno != ENODATA) return false;
+    int k = kind(up_file);
+    if (k == S_IFREG) return write_into(up_file, 0, 0);
+    if (k != 0) return false;  // a whiteout, a link...
+  } else if (up_dir_kind != 0) {
+    return false;
+  }
+  // Not in the upper layer: copy it up from the lower one, if it is there.
+  if (kind(lower + "/" + dir) != S_IFDIR) return false;
+  const struct stat dir_st = st;
+  int k = kind(lower + "/" + rel);
+  if (k == 0) return true;
+  if (k != S_IFREG) return false;
+  const struct stat file_st = st;
+  if (up_dir_kind == 0) {
+    if (::mkdir(up_dir.c_str(), dir_st.st_mode & 07777) < 0) return fail_sys("mkdir " + up_dir);
+    if (::chown(up_dir.c_str(), dir_st.st_uid, dir_st.st_gid) < 0 || ::chmod(up_dir.c_str(), dir_st.st_mode & 07777) < 0)
+      return fail_sys("copy the owner and mode of " + lower + "/" + dir);
+  }
+  auto r = write_into(up_file, O_CREAT | O_EXCL, file_st.st_mode & 07777);
+  if (!r) return r;
+  if (::chown(up_file.c_str(), file_st.st_uid, file_st.st_gid) < 0 || ::chmod(up_file.c_str(), file_st.st_mode & 07777) < 0)
+    return fail_sys("copy the owner and mode of " + lower + "/" + rel);
+  return true;
 }
 
 bool OverlayBackend::owns(std::string_view src) const {

@@ -29,6 +29,17 @@ expect_eq "base untouched" "base" "$(cat "$P/$b/rootfs/marker")"
 expect_eq "attach hostname" stov "$("$BIN/lxc-attach" -P "$P" -n stov -- hostname 2>/dev/null)"
 "$BIN/lxc-stop" -P "$P" -n stov -k >/dev/null 2>&1
 
+# /etc/hostname of a clone gets its name, written into the delta without
+# mounting (an offline copy-up); the base keeps its own.
+echo "$b" >"$P/$b/rootfs/etc/hostname"
+expect_rc "clone of a base with /etc/hostname" 0 copy -n $b -N stov-h -s
+expect_eq "the clone's delta has its hostname" "stov-h" "$(cat "$P/stov-h/overlay/delta/etc/hostname")"
+expect_eq "the delta's etc has the base's mode" "$(stat -c %a "$P/$b/rootfs/etc")" "$(stat -c %a "$P/stov-h/overlay/delta/etc")"
+expect_eq "the clone sees its hostname" "stov-h" "$(run_in stov-h /bin/cat /etc/hostname 2>/dev/null)"
+expect_eq "the base keeps its hostname" "$b" "$(cat "$P/$b/rootfs/etc/hostname")"
+expect_rc "destroy that clone" 0 destroy -n stov-h
+rm "$P/$b/rootfs/etc/hostname"
+
 out=$(destroy -n $b 2>&1) && fail_check "destroy of a base with clones refused" || pass "destroy of a base with clones refused"
 expect_contains "has clones message" "Destroying $b failed: $b has clones" "$out"
 [ -f "$P/$b/config" ] && pass "base still there" || fail_check "base still there"
