@@ -11,16 +11,9 @@ shopt -s nullglob
 die() { echo "bench: net_cycle: $*" >&2; exit 1; }
 [ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ] || die "must run in a network namespace of its own"
 [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || die "must run in a private mount namespace"
-mount --make-rprivate / || die "cannot make / private"
-
 # The reference at its compiled-in paths (read-only overlays, /run writable in WORK).
-MA=$(cd "$REF/usr/lib" && ls -d *-linux-gnu | head -1)
-for d in /usr/share /usr/sbin /usr/libexec "/usr/lib/$MA"; do
-  [ -d "$REF$d" ] && { mount -t overlay "lxcbench-net-$ID" -o "lowerdir=$REF$d:$d" "$d" || die "overlay on $d"; }
-done
-mkdir -p "$WORK/netrun-upper" "$WORK/netrun-work"
-mount -t overlay "lxcbench-net-$ID" -o "lowerdir=/run,upperdir=$WORK/netrun-upper,workdir=$WORK/netrun-work" /run ||
-  die "overlay on /run"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ref_overlays.sh"
+ref_overlays netrun
 
 # LXC finds the bridge through /sys/class/net, which shows the namespace
 # sysfs was mounted in: a sysfs of this one, with the cgroup mounts kept.

@@ -14,26 +14,10 @@ die() { echo "bench: $*" >&2; exit 1; }
 # ---------------------------------------------------------------- namespace setup
 [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
   die "inner.sh must run in a private mount namespace (use bench/run.sh)"
-mount --make-rprivate / || die "cannot make / private"
-
-MA=$(cd "$REF/usr/lib" && ls -d *-linux-gnu | head -1)
-overlay_ro() {  # overlay_ro DIR: show $REF/DIR on top of DIR, read-only
-  local d=$1
-  [ -d "$REF$d" ] || return 0
-  [ -d "$d" ] || die "$d missing on the host (needed as an overlay mount point)"
-  mount -t overlay "lxcbench-$ID" -o "lowerdir=$REF$d:$d" "$d" || die "overlay on $d failed"
-}
-overlay_ro /usr/share                 # /usr/share/lxc (templates, config)
-overlay_ro /usr/sbin                  # init.lxc.static for lxc-execute
-overlay_ro /usr/libexec               # lxc-monitord, lxc-user-nic
-overlay_ro "/usr/lib/$MA"             # liblxc.so.1 and lxc/rootfs (LXCROOTFSMOUNT)
-mkdir -p "$WORK/run-upper" "$WORK/run-work"
-mount -t overlay "lxcbench-$ID" -o "lowerdir=/run,upperdir=$WORK/run-upper,workdir=$WORK/run-work" /run ||
-  die "overlay on /run failed"       # /run/lxc/lock (LXC), /run/lxcpp/lock (lxcpp)
-
-RBIN=$REF/usr/bin
+# The reference at its compiled-in paths (read-only overlays, /run writable).
+. "$(dirname "${BASH_SOURCE[0]}")/ref_overlays.sh"
+ref_overlays
 [ -x "/usr/lib/$MA/lxc/rootfs" ] || [ -d "/usr/lib/$MA/lxc/rootfs" ] || die "reference rootfs mount point not visible"
-"$RBIN/lxc-start" --version >/dev/null 2>&1 || die "reference lxc-start does not run"
 "$PBIN/lxc-start" --version 2>/dev/null | grep -q lxcpp || die "$PBIN/lxc-start is not lxcpp"
 
 # ---------------------------------------------------------------- sides

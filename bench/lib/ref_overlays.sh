@@ -1,9 +1,11 @@
 # Sourced inside a private mount namespace: shows the extracted reference LXC
 # ($REF, from dpkg -x of Debian's lxc, liblxc1, liblxc-common) at the paths it
 # was compiled for, with read-only overlays, and a writable overlay over /run
-# (its lock files) backed by $WORK. Sets RBIN to the reference's bin dir.
+# (its lock files) backed by $WORK/TAG-upper (TAG: the argument, default
+# "run"; one per namespace). Sets MA and RBIN (the reference's bin dir).
 # Needs: REF, WORK, ID; a die function.
 ref_overlays() {
+  local tag=${1:-run}
   mount --make-rprivate / || die "cannot make / private"
   MA=$(cd "$REF/usr/lib" && ls -d *-linux-gnu | head -1)
   local d
@@ -12,8 +14,8 @@ ref_overlays() {
     [ -d "$d" ] || die "$d missing on the host (needed as an overlay mount point)"
     mount -t overlay "lxcref-$ID" -o "lowerdir=$REF$d:$d" "$d" || die "overlay on $d failed"
   done
-  mkdir -p "$WORK/run-upper" "$WORK/run-work"
-  mount -t overlay "lxcref-$ID" -o "lowerdir=/run,upperdir=$WORK/run-upper,workdir=$WORK/run-work" /run ||
+  mkdir -p "$WORK/$tag-upper" "$WORK/$tag-work"
+  mount -t overlay "lxcref-$ID" -o "lowerdir=/run,upperdir=$WORK/$tag-upper,workdir=$WORK/$tag-work" /run ||
     die "overlay on /run failed"
   RBIN=$REF/usr/bin
   "$RBIN/lxc-start" --version >/dev/null 2>&1 || die "reference lxc-start does not run"
