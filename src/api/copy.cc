@@ -40,18 +40,9 @@ std::optional<std::pair<std::string, std::string>> split_line(std::string_view l
   return std::make_pair(std::string(trim(t.substr(0, eq))), std::string(trim(t.substr(eq + 1))));
 }
 
-// The lines of a text, blank ones included (split() drops them); no
-// trailing empty line for a final newline.
 std::vector<std::string> lines_of(std::string_view text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    out.emplace_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
+  auto v = lines(text);
+  return {v.begin(), v.end()};
 }
 
 bool is_hwaddr_key(std::string_view key) {

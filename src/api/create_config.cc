@@ -60,12 +60,7 @@ std::string fill_hwaddr_line(std::string_view line, const HwaddrFiller& fill) {
 
 std::string base_config_text(std::string_view text, const HwaddrFiller& fill) {
   std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : lines(text)) {
     if (trim(line).empty()) continue;  // LXC keeps no blank lines
     out += fill_hwaddr_line(line, fill);
     out += '\n';

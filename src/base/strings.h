@@ -13,6 +13,9 @@ bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 // Splits on any of the separator characters, dropping empty pieces.
 std::vector<std::string> split(std::string_view s, std::string_view seps);
+// The lines of a text, blank ones included (split() drops them); a final
+// newline makes no empty last line. The views point into text.
+std::vector<std::string_view> lines(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);

@@ -5,18 +5,6 @@
 namespace lxc::cgroups {
 namespace {
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
-
 std::vector<std::string_view> fields_of(std::string_view line) {
   std::vector<std::string_view> out;
   size_t pos = 0;
@@ -35,7 +23,7 @@ bool is_octal(char c) { return c >= '0' && c <= '7'; }
 
 std::vector<ProcCgroupLine> parse_proc_cgroup(std::string_view text) {
   std::vector<ProcCgroupLine> out;
-  for (std::string_view line : lines_of(text)) {
+  for (std::string_view line : lines(text)) {
     size_t c1 = line.find(':');
     if (c1 == std::string_view::npos) continue;
     size_t c2 = line.find(':', c1 + 1);
@@ -52,7 +40,7 @@ std::vector<ProcCgroupLine> parse_proc_cgroup(std::string_view text) {
 
 std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo) {
   std::vector<CgroupMount> out;
-  for (std::string_view line : lines_of(mountinfo)) {
+  for (std::string_view line : lines(mountinfo)) {
     auto f = fields_of(line);
     // id parent maj:min root mountpoint options [optional...] - fstype source superopts
     size_t sep = 6;
@@ -104,7 +92,7 @@ std::string escape_octal(std::string_view s) {
 std::optional<uint64_t> parse_u64_value(std::string_view text) { return parse_u64(trim(text)); }
 
 std::optional<uint64_t> parse_keyed(std::string_view text, std::string_view key) {
-  for (std::string_view line : lines_of(text)) {
+  for (std::string_view line : lines(text)) {
     auto f = fields_of(trim(line));
     if (f.size() == 2 && f[0] == key) return parse_u64(f[1]);
   }
@@ -113,7 +101,7 @@ std::optional<uint64_t> parse_keyed(std::string_view text, std::string_view key)
 
 std::optional<uint64_t> parse_blkio_total(std::string_view text) {
   // "8:0 Read 4096\n8:0 Write 0\n...\nTotal 4096\n"
-  for (std::string_view line : lines_of(text)) {
+  for (std::string_view line : lines(text)) {
     auto f = fields_of(trim(line));
     if (f.size() == 2 && f[0] == "Total") return parse_u64(f[1]);
   }
@@ -123,7 +111,7 @@ std::optional<uint64_t> parse_blkio_total(std::string_view text) {
 std::optional<uint64_t> parse_io_stat_bytes(std::string_view text) {
   // "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0\n" per device
   uint64_t total = 0;
-  for (std::string_view line : lines_of(text)) {
+  for (std::string_view line : lines(text)) {
     for (std::string_view tok : fields_of(trim(line))) {
       if (!tok.starts_with("rbytes=") && !tok.starts_with("wbytes=")) continue;
       auto v = parse_u64(tok.substr(7));

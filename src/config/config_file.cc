@@ -12,15 +12,8 @@ namespace lxc::config {
 namespace {
 
 std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    lines.emplace_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return lines;
+  auto v = lines(text);
+  return {v.begin(), v.end()};
 }
 
 // For a key of interface N (lxc.net.N or lxc.net.N.KEY): "lxc.net.N" and N.

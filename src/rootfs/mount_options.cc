@@ -88,12 +88,7 @@ Result<FstabEntry> parse_fstab_line(std::string_view line) {
 Result<std::vector<FstabEntry>> parse_fstab(std::string_view text) {
   std::vector<FstabEntry> out;
   size_t lineno = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : lines(text)) {
     ++lineno;
     std::string_view t = trim(line);
     if (t.empty() || t.front() == '#') continue;

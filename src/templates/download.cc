@@ -353,12 +353,7 @@ std::unique_ptr<Template> download_template() { return std::make_unique<Download
 
 std::vector<IndexEntry> parse_index(std::string_view text) {
   std::vector<IndexEntry> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : lines(text)) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     std::vector<std::string> f;
     size_t start = 0;

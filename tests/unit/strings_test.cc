@@ -26,3 +26,16 @@ TEST(Strings, EditDistance) {
 TEST(Strings, Printable) { EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b"); }
 
 }  // namespace lxc
+
+namespace lxc {
+namespace {
+
+TEST(Strings, LinesKeepBlankOnesAndNoEmptyLastLine) {
+  EXPECT_EQ(lines("a\n\nb\n"), (std::vector<std::string_view>{"a", "", "b"}));
+  EXPECT_EQ(lines("a\nb"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(lines("\n"), (std::vector<std::string_view>{""}));
+  EXPECT_TRUE(lines("").empty());
+}
+
+}  // namespace
+}  // namespace lxc
