@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/spawn.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 
@@ -196,36 +196,14 @@ Result<void> run_hook(std::string_view command, config::HookType type, const Hoo
   for (auto& e : ours) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) < 0) return fail_sys(what + ": pipe");
-  UniqueFd rd(p[0]), wr(p[1]);
-
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDOUT_FILENO);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
   kLog.info("running {} for container \"{}\": {}", key, env.name, args[2]);
-  pid_t pid = -1;
-  int err = ::posix_spawn(&pid, "/bin/sh", &fa, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) return fail(err, what + ": run /bin/sh");
-  wr.reset();  // our copy: EOF comes when the hook (and whatever it left behind) closes stdout
+  auto hook = spawn_piped("/bin/sh", argv.data(), envp.data(), false);
+  if (!hook) return unexpected(with_context(hook.error(), what));
+  drain_stdout(hook->out.get(), hook_name(type));
 
-  drain_stdout(rd.get(), hook_name(type));
-
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return fail_sys(what + ": wait for the hook");
-  }
+  auto waited = wait_for(hook->pid);
+  if (!waited) return unexpected(with_context(waited.error(), what));
+  const int status = *waited;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   return fail(0, what + " " + describe_status(status));
 }

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "base/spawn.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "log/log.h"
@@ -68,40 +68,20 @@ Result<void> write_with_helper(const std::string& helper, pid_t pid, const std::
   std::string cmdline = join(args, " ");
   kLog.debug("running {}", cmdline);
 
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) < 0) return fail_sys("pipe");
-  UniqueFd rd(p[0]), wr(p[1]);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDERR_FILENO);
-  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDOUT_FILENO);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t child = -1;
-  int err = ::posix_spawn(&child, helper.c_str(), &fa, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) return fail(err, "run " + helper);
-  wr.reset();
+  auto child = spawn_piped(helper, argv.data(), environ, true);
+  if (!child) return unexpected(child.error());
 
   std::string out;
   char buf[512];
   for (;;) {
-    ssize_t n = ::read(rd.get(), buf, sizeof buf);
+    ssize_t n = ::read(child->out.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     if (out.size() < 4096) out.append(buf, static_cast<size_t>(n));
   }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) return fail_sys("wait for " + helper);
-  }
+  auto waited = wait_for(child->pid);
+  if (!waited) return unexpected(waited.error());
+  const int status = *waited;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   std::string why(trim(out));
   std::replace(why.begin(), why.end(), '\n', ' ');

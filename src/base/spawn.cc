@@ -1,0 +1,43 @@
+#include "base/spawn.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lxc {
+
+Result<Spawned> spawn_piped(const std::string& path, char* const argv[], char* const envp[], bool stderr_too) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) < 0) return fail_sys("pipe");
+  UniqueFd rd(p[0]), wr(p[1]);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDOUT_FILENO);
+  if (stderr_too) posix_spawn_file_actions_adddup2(&fa, wr.get(), STDERR_FILENO);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  Spawned s;
+  int err = ::posix_spawn(&s.pid, path.c_str(), &fa, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (err != 0) return fail(err, "run " + path);
+  s.out = std::move(rd);  // our write end closes here: EOF once the program (and what it left) closes its own
+  return s;
+}
+
+Result<int> wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return fail_sys("wait for pid " + std::to_string(pid));
+  return status;
+}
+
+}  // namespace lxc

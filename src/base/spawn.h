@@ -1,0 +1,28 @@
+// Running a helper program (a hook, newuidmap) from a process that blocks
+// and handles signals of its own, such as the monitor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+
+namespace lxc {
+
+struct Spawned {
+  pid_t pid = -1;
+  UniqueFd out;  // the read end of the program's stdout (and stderr with stderr_too)
+};
+
+// posix_spawn of path with argv and envp (NULL-terminated), no signal blocked
+// and every signal at its default in the program, its stdout (and stderr when
+// stderr_too) into a pipe whose read end is returned. The error's code is
+// posix_spawn's.
+Result<Spawned> spawn_piped(const std::string& path, char* const argv[], char* const envp[], bool stderr_too);
+
+// waitpid(pid) retried on EINTR: the wait status.
+Result<int> wait_for(pid_t pid);
+
+}  // namespace lxc
