@@ -59,7 +59,7 @@ finish() {
     while kill -0 "$INNER" 2>/dev/null; do wait "$INNER" 2>/dev/null; done
   fi
   # fallback: anything still alive that belongs to this run (monitor cmdlines name the
-  # work dir; container processes sit in lxc.payload.[pr]ID-*)
+  # work dir; container processes sit in lxc.payload.[pr]ID-*, net_cycle's in lxc.payload.n[pr]ID)
   local p pids=()
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
@@ -75,7 +75,7 @@ finish() {
     sleep 0.5
   fi
   local d
-  for d in $(find /sys/fs/cgroup -depth -type d \( -name "lxc.payload.[pr]$ID-*" -o -name "lxc.monitor.[pr]$ID-*" \) 2>/dev/null); do
+  for d in $(find /sys/fs/cgroup -depth -type d \( -name "lxc.payload.[pr]$ID-*" -o -name "lxc.monitor.[pr]$ID-*" -o -name "lxc.*.n[pr]$ID" \) 2>/dev/null); do
     rmdir "$d" 2>/dev/null
   done
   if [ "$PIVOT_EXISTED" = 0 ]; then
