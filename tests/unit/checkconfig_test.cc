@@ -1,6 +1,8 @@
 #include "checkconfig/kernel_config.h"
 
 #include <gtest/gtest.h>
+
+#include "test_util.h"
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -13,6 +15,8 @@
 
 namespace lxc::checkconfig {
 namespace {
+
+using test_util::TempDir;
 
 const Item& item_named(std::string_view label) {
   for (const Item& it : items())
@@ -51,18 +55,6 @@ HostFacts unified_host() {
   f.helpers = {{"newuidmap", Helper::Ok}, {"newgidmap", Helper::Ok}};
   return f;
 }
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/lxcpp-checkconfig-XXXXXX";
-    if (char* p = ::mkdtemp(tmpl)) path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 // ---------------------------------------------------------------------------
 // Parsing
@@ -141,12 +133,12 @@ TEST(CheckConfigParse, ProcModulesAndModulesDep) {
 TEST(CheckConfigRead, PlainGzipAndErrors) {
   TempDir dir;
   const std::string text(kFullConfig);
-  ASSERT_TRUE(write_file_atomic(dir.path + "/plain", text));
-  auto plain = read_kernel_config(dir.path + "/plain");
+  ASSERT_TRUE(write_file_atomic(dir.path() + "/plain", text));
+  auto plain = read_kernel_config(dir.path() + "/plain");
   ASSERT_TRUE(plain) << describe(plain.error());
   EXPECT_EQ(*plain, text);
 
-  const std::string gz_path = dir.path + "/config.gz";
+  const std::string gz_path = dir.path() + "/config.gz";
   gzFile gz = gzopen(gz_path.c_str(), "wb");
   ASSERT_NE(gz, nullptr);
   ASSERT_EQ(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
@@ -157,24 +149,24 @@ TEST(CheckConfigRead, PlainGzipAndErrors) {
 
   auto whole = read_file(gz_path);
   ASSERT_TRUE(whole);
-  ASSERT_TRUE(write_file_atomic(dir.path + "/cut.gz", whole->substr(0, whole->size() / 2)));
-  auto cut = read_kernel_config(dir.path + "/cut.gz");
+  ASSERT_TRUE(write_file_atomic(dir.path() + "/cut.gz", whole->substr(0, whole->size() / 2)));
+  auto cut = read_kernel_config(dir.path() + "/cut.gz");
   ASSERT_FALSE(cut);
-  EXPECT_NE(cut.error().what.find("unable to decompress kernel configuration " + dir.path + "/cut.gz"),
+  EXPECT_NE(cut.error().what.find("unable to decompress kernel configuration " + dir.path() + "/cut.gz"),
             std::string::npos)
       << cut.error().what;
 
-  auto missing = read_kernel_config(dir.path + "/nope");
+  auto missing = read_kernel_config(dir.path() + "/nope");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ENOENT);
   EXPECT_EQ(describe(missing.error()),
-            "unable to read kernel configuration " + dir.path + "/nope: No such file or directory");
+            "unable to read kernel configuration " + dir.path() + "/nope: No such file or directory");
 
-  auto is_dir = read_kernel_config(dir.path);
+  auto is_dir = read_kernel_config(dir.path());
   ASSERT_FALSE(is_dir);
   EXPECT_EQ(is_dir.error().code, EISDIR);
 
-  auto big = read_kernel_config(dir.path + "/plain", 10);
+  auto big = read_kernel_config(dir.path() + "/plain", 10);
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().code, EFBIG);
 }
@@ -205,17 +197,17 @@ TEST(CheckConfigLocate, Order) {
 
 TEST(CheckConfigHost, FindInPath) {
   TempDir dir;
-  const std::string exe = dir.path + "/bin/newuidmap";
-  ASSERT_TRUE(mkdir_p(dir.path + "/bin"));
-  ASSERT_TRUE(mkdir_p(dir.path + "/other/newuidmap"));  // a directory does not count
-  ASSERT_TRUE(mkdir_p(dir.path + "/noexec"));
-  ASSERT_TRUE(write_file_atomic(dir.path + "/noexec/newuidmap", "x", 0644));
+  const std::string exe = dir.path() + "/bin/newuidmap";
+  ASSERT_TRUE(mkdir_p(dir.path() + "/bin"));
+  ASSERT_TRUE(mkdir_p(dir.path() + "/other/newuidmap"));  // a directory does not count
+  ASSERT_TRUE(mkdir_p(dir.path() + "/noexec"));
+  ASSERT_TRUE(write_file_atomic(dir.path() + "/noexec/newuidmap", "x", 0644));
   ASSERT_TRUE(write_file_atomic(exe, "#!/bin/sh\n", 0755));
-  EXPECT_EQ(find_in_path("newuidmap", dir.path + "/other:" + dir.path + "/bin"), exe);
-  EXPECT_FALSE(find_in_path("newuidmap", dir.path + "/other"));
+  EXPECT_EQ(find_in_path("newuidmap", dir.path() + "/other:" + dir.path() + "/bin"), exe);
+  EXPECT_FALSE(find_in_path("newuidmap", dir.path() + "/other"));
   // Not executable (root passes access(X_OK) only when some x bit is set).
-  EXPECT_FALSE(find_in_path("newuidmap", dir.path + "/noexec"));
-  EXPECT_FALSE(find_in_path("bin/newuidmap", dir.path));
+  EXPECT_FALSE(find_in_path("newuidmap", dir.path() + "/noexec"));
+  EXPECT_FALSE(find_in_path("bin/newuidmap", dir.path()));
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // parsing, the dir backend, the one-filesystem tree removal (never through a
 // symlink), mountinfo parsing, and the container lock.
 #include <gtest/gtest.h>
+
+#include "test_util.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,20 +18,9 @@
 namespace lxc::storage {
 namespace {
 
+using test_util::TempDir;
+
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "lxcpp-storage-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST(CreateStorage, Types) {
   for (auto t : {"dir", "btrfs", "loop", "lvm", "nbd", "overlay", "overlayfs", "rbd", "zfs"})

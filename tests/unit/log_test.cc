@@ -8,15 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 namespace lxc::log {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_util::slurp;
 
 TEST(Log, LevelsByNameAndNumber) {
   EXPECT_EQ(parse_level("0"), Level::Trace);

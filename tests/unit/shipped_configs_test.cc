@@ -12,11 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include "config/config_file.h"
 #include "config/keys.h"
 
 namespace lxc::config {
 namespace {
+
+using test_util::slurp;
 
 namespace fs = std::filesystem;
 
@@ -28,13 +32,6 @@ std::string shipped_root() {
 #define REQUIRE_SHIPPED_ROOT()                                                                   \
   const std::string root = shipped_root();                                                       \
   if (root.empty()) GTEST_SKIP() << "LXCPP_SHIPPED_ROOT is not set (see shipped_configs_test.sh)"
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string get(const ConfigFile& f, std::string_view key) {
   auto r = f.get_item(key);
