@@ -6,11 +6,7 @@
 . "$(dirname "$0")/net_lib.sh"
 net_enter "$@"
 ip link add ntxiv0 type veth peer name ntxiv1
-if ! ip link add link ntxiv0 name ntxprobe type ipvlan 2>/dev/null && ! { modprobe ipvlan 2>/dev/null &&
-  ip link add link ntxiv0 name ntxprobe type ipvlan 2>/dev/null; }; then
-  skip "the kernel has no ipvlan driver (ip link add ... type ipvlan failed, modprobe ipvlan too)"
-fi
-ip link del ntxprobe
+need_link_type ntxiv0 ipvlan ipvlan
 ip link set ntxiv0 up
 ip link set ntxiv1 up
 before=$(host_links)

@@ -74,3 +74,15 @@ can_ping() { in_ct "$1" busybox ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
 
 # The host namespace's interfaces besides lo, one name per line.
 host_links() { ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); if ($2 != "lo") print $2}' | sort; }
+
+# need_link_type PARENT TYPE MODULE [ARGS...]: skips the test unless the
+# kernel can make a TYPE link on PARENT (loading MODULE if it must).
+need_link_type() {
+  local parent=$1 type=$2 module=$3
+  shift 3
+  if ! ip link add link "$parent" name ntxprobe type "$type" "$@" 2>/dev/null && ! { modprobe "$module" 2>/dev/null &&
+    ip link add link "$parent" name ntxprobe type "$type" "$@" 2>/dev/null; }; then
+    skip "the kernel has no $type driver (ip link add ... type $type failed, modprobe $module too)"
+  fi
+  ip link del ntxprobe
+}

@@ -6,11 +6,7 @@
 . "$(dirname "$0")/net_lib.sh"
 net_enter "$@"
 ip link add ntxvl0 type veth peer name ntxvl1
-if ! ip link add link ntxvl0 name ntxprobe type vlan id 5 2>/dev/null && ! { modprobe 8021q 2>/dev/null &&
-  ip link add link ntxvl0 name ntxprobe type vlan id 5 2>/dev/null; }; then
-  skip "the kernel has no vlan driver (ip link add ... type vlan failed, modprobe 8021q too)"
-fi
-ip link del ntxprobe
+need_link_type ntxvl0 vlan 8021q id 5
 ip link set ntxvl0 up
 ip link set ntxvl1 up
 before=$(host_links)
