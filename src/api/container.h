@@ -66,6 +66,18 @@ class Container {
   // from rcfile when given (lxc-attach -f).
   Result<int> attach(const attach::AttachOptions& opts, const std::string& rcfile = {}) const;
 
+  // ---- devices of the running container (devices.cc), as liblxc's ----
+  // A host device node src (character or block) made at dst (default src)
+  // in the container's /dev with the same numbers, owner and mode, and
+  // allowed in its devices cgroup; remove_device_node takes it away and
+  // denies it again (when the host still has src to give the numbers).
+  Result<void> add_device_node(const std::string& src, const std::string& dst = {}) const;
+  Result<void> remove_device_node(const std::string& src, const std::string& dst = {}) const;
+  // A host network interface moved into the container (renamed to dst when
+  // given), and one of the container's moved back to the host.
+  Result<void> attach_interface(const std::string& dev, const std::string& dst = {}) const;
+  Result<void> detach_interface(const std::string& dev, const std::string& dst = {}) const;
+
   // ---- introspection (introspect.cc) ----
   // Addresses of the container's interfaces, lo excluded (family 0: both).
   std::vector<std::string> ips(int family = 0) const;
