@@ -227,7 +227,7 @@ done
 # lxcpp: the lxc-start process that stays running).
 echo "bench: monitor memory over $LS_RUNNING running containers" >&2
 for s in p r; do
-  : >"$WORK/rss-$s"; : >"$WORK/pss-$s"
+  : >"$WORK/rss-$s"; : >"$WORK/pss-$s"; : >"$WORK/pdirty-$s"
   for ((i = 0; i < LS_RUNNING; i++)); do
     pid=$("${BIN[$s]}/lxc-info" -P "${LP[$s]}" -n "$(cname $s $i)" -p -H 2>/dev/null | awk '{print $NF}')
     [ -n "$pid" ] && [ -r "/proc/$pid/status" ] || { echo "bench:   ${LABEL[$s]}: no init pid for $(cname $s $i)" >&2; continue; }
@@ -236,10 +236,13 @@ for s in p r; do
     ((i == 0)) && echo "bench:   ${LABEL[$s]} monitor: $(tr '\0' ' ' </proc/$mon/cmdline)" >&2
     awk '/^Rss:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/rss-$s"
     awk '/^Pss:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/pss-$s"
+    awk '/^Private_Dirty:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/pdirty-$s"
   done
 done
 record monitor_rss MB "$WORK/rss-p" "$WORK/rss-r"
 record monitor_pss MB "$WORK/pss-p" "$WORK/pss-r"
+# what each further container really costs: pages no other process shares
+record monitor_private_dirty MB "$WORK/pdirty-p" "$WORK/pdirty-r"
 
 for s in p r; do
   for ((i = 0; i < LS_RUNNING; i++)); do t "$s" lxc-stop -n "$(cname $s $i)" -k; done

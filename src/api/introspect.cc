@@ -5,8 +5,9 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <sched.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include "api/container.h"
 #include "base/strings.h"
@@ -15,44 +16,45 @@
 
 namespace lxc::api {
 
+namespace {
+
+// The addresses of the interfaces of the network namespace the calling
+// thread is in, loopback and IPv6 link-local ones left out.
+std::vector<std::string> interface_addresses(int family) {
+  std::vector<std::string> out;
+  struct ifaddrs* ifa = nullptr;
+  if (::getifaddrs(&ifa) < 0) return out;
+  for (auto* i = ifa; i; i = i->ifa_next) {
+    if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    int fam = i->ifa_addr->sa_family;
+    if ((fam != AF_INET && fam != AF_INET6) || (family && fam != family)) continue;
+    char buf[INET6_ADDRSTRLEN];
+    const void* a = fam == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+                                   : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    if (fam == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(static_cast<const in6_addr*>(a))) continue;
+    if (::inet_ntop(fam, a, buf, sizeof buf)) out.emplace_back(buf);
+  }
+  ::freeifaddrs(ifa);
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> Container::ips(int family) const {
   std::vector<std::string> out;
   auto pid = init_pid();
   if (!pid) return out;
   UniqueFd ns(::open(("/proc/" + std::to_string(*pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) return out;
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) < 0) return out;
-  // setns() on a network namespace changes the whole process; a child does it.
-  pid_t child = ::fork();
-  if (child == 0) {
-    ::close(pipefd[0]);
-    if (::setns(ns.get(), CLONE_NEWNET) < 0) ::_exit(1);
-    struct ifaddrs* ifa = nullptr;
-    if (::getifaddrs(&ifa) < 0) ::_exit(1);
-    std::string text;
-    for (auto* i = ifa; i; i = i->ifa_next) {
-      if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK)) continue;
-      int fam = i->ifa_addr->sa_family;
-      if ((fam != AF_INET && fam != AF_INET6) || (family && fam != family)) continue;
-      char buf[INET6_ADDRSTRLEN];
-      const void* a = fam == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
-                                     : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
-      if (fam == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(static_cast<const in6_addr*>(a))) continue;
-      if (::inet_ntop(fam, a, buf, sizeof buf)) text += std::string(buf) + "\n";
-    }
-    ::freeifaddrs(ifa);
-    [[maybe_unused]] auto n = ::write(pipefd[1], text.data(), text.size());
-    ::_exit(0);
-  }
-  ::close(pipefd[1]);
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-  ::close(pipefd[0]);
-  if (child > 0) ::waitpid(child, nullptr, 0);
-  return split(text, "\n");
+  // A network namespace is a per-thread attribute: a short-lived thread
+  // enters the container's and reads the addresses there, the rest of the
+  // process stays where it is (lxc-ls -f asks this of every running
+  // container: a thread costs a fraction of a fork).
+  std::thread reader([&] {
+    if (::setns(ns.get(), CLONE_NEWNET) == 0) out = interface_addresses(family);
+  });
+  reader.join();
+  return out;
 }
 
 Result<Container::Stats> Container::stats() const {

@@ -151,18 +151,19 @@ Result<void> load_text(Conf& conf, std::string_view text, const std::string& ori
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
-    std::string where = origin + ":" + std::to_string(lineno) + ": ";
+    // "file:line: ", built only for an error or a trace line.
+    auto where = [&] { return origin + ":" + std::to_string(lineno) + ": "; };
     if (line.size() > kMaxLineLength)
-      return text_error(where + "line too long (" + std::to_string(line.size()) + " bytes, at most " +
+      return text_error(where() + "line too long (" + std::to_string(line.size()) + " bytes, at most " +
                         std::to_string(kMaxLineLength) + ")");
     if (line.find('\0') != std::string_view::npos)
-      return text_error(where + "binary data (a NUL byte) in a configuration file");
+      return text_error(where() + "binary data (a NUL byte) in a configuration file");
     auto parsed = split_line(line);
-    if (!parsed) return text_error(where + parsed.error().what + ", got \"" + printable(trim(line)) + "\"");
+    if (!parsed) return text_error(where() + parsed.error().what + ", got \"" + printable(trim(line)) + "\"");
     if (!*parsed) continue;
     auto [key, value] = **parsed;
     if (!key.starts_with("lxc.")) {
-      std::string msg = where + printable(key) + ": unknown configuration key";
+      std::string msg = where() + printable(key) + ": unknown configuration key";
       if (auto hint = suggest_key(key); !hint.empty()) msg += " (" + hint + ")";
       return text_error(msg);
     }
@@ -172,13 +173,13 @@ Result<void> load_text(Conf& conf, std::string_view text, const std::string& ori
       auto r = include_impl(conf, std::string(value), located);
       if (!r) {
         if (located) return text_error(r.error().what + " (included from " + origin + ":" + std::to_string(lineno) + ")");
-        return text_error(where + "lxc.include: " + describe(r.error()));
+        return text_error(where() + "lxc.include: " + describe(r.error()));
       }
       continue;
     }
     auto r = set_item(conf, key, value);
-    if (!r) return text_error(where + printable(key) + ": " + r.error().what);
-    kLog.trace("{}{} = {}", where, key, printable(value));
+    if (!r) return text_error(where() + printable(key) + ": " + r.error().what);
+    if (log::enabled(log::Level::Trace)) kLog.trace("{}{} = {}", where(), key, printable(value));
   }
   return {};
 }

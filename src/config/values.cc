@@ -5,6 +5,7 @@
 #include <sys/capability.h>
 #include <sys/personality.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <random>
@@ -344,7 +345,19 @@ Result<void> check_time_offset(std::string_view v) {
   return invalid(v, "an integer with a unit: h, m, s, ms, us or ns");
 }
 
+// capabilities(7) names, CAP_ prefix dropped: the common case without
+// libcap's slower lookup (which still decides for anything else).
+constexpr std::string_view kCapabilityNames[] = {
+    "chown",          "dac_override",  "dac_read_search", "fowner",          "fsetid",         "kill",
+    "setgid",         "setuid",        "setpcap",         "linux_immutable", "net_bind_service", "net_broadcast",
+    "net_admin",      "net_raw",       "ipc_lock",        "ipc_owner",       "sys_module",     "sys_rawio",
+    "sys_chroot",     "sys_ptrace",    "sys_pacct",       "sys_admin",       "sys_boot",       "sys_nice",
+    "sys_resource",   "sys_time",      "sys_tty_config",  "mknod",           "lease",          "audit_write",
+    "audit_control",  "setfcap",       "mac_override",    "mac_admin",       "syslog",         "wake_alarm",
+    "block_suspend",  "audit_read",    "perfmon",         "bpf",             "checkpoint_restore"};
+
 Result<void> check_capability(std::string_view v) {
+  if (std::find(std::begin(kCapabilityNames), std::end(kCapabilityNames), v) != std::end(kCapabilityNames)) return {};
   if (parse_u64(v)) return {};
   std::string name = to_lower(v);
   if (name.starts_with("cap_")) name.erase(0, 4);
