@@ -148,6 +148,6 @@ STAMP=$(date +%Y%m%d-%H%M%S)
   done <"$RESULTS_TSV"
 } >"$RESULTS_DIR/$STAMP.txt"
 cp "$RESULTS_DIR/$STAMP.txt" "$RESULTS_DIR/latest.txt"
-mkdir -p "$RESULTS_DIR/raw-$STAMP" && cp "$WORK"/times-* "$WORK"/rss-* "$WORK"/pss-* "$WORK"/bs-* "$WORK"/bt-* "$RESULTS_DIR/raw-$STAMP/" 2>/dev/null
+mkdir -p "$RESULTS_DIR/raw-$STAMP" && cp "$WORK"/times-* "$WORK"/rss-* "$WORK"/pss-* "$WORK"/pdirty-* "$WORK"/bs-* "$WORK"/bt-* "$RESULTS_DIR/raw-$STAMP/" 2>/dev/null
 cat "$RESULTS_DIR/latest.txt"
 echo "bench: results in $RESULTS_DIR/latest.txt" >&2

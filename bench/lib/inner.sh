@@ -137,6 +137,13 @@ for s in p r; do
   t "$s" lxc-create -n "$(cname $s 0)" -t busybox -f "$CONF" || die "${LABEL[$s]} lxc-create -t busybox failed, see $LOG"
 done
 
+# ---------------------------------------------------------------- 0b. spawn floor
+# What any command costs here before it does anything: the harness's fork and exec
+# of /bin/true (dynamically linked, like both sides' tools), output to the log.
+# Each timed tool run pays this once; the start/wait/stop cycle three times.
+b_floor() { /bin/true >>"$LOG" 2>&1; }
+bench_pair spawn_floor "$RUNS" "$WARMUP" b_floor
+
 # ---------------------------------------------------------------- 1. lxc-execute
 b_execute() { t "$1" lxc-execute -n "$(cname "$1" 0)" -- /bin/true; }
 bench_pair execute "$RUNS" "$WARMUP" b_execute
