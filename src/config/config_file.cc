@@ -87,8 +87,9 @@ Result<ConfigFile> ConfigFile::load(const std::string& path) {
   auto text = read_file(path);
   if (!text) return fail(text.error().code, "cannot read configuration file " + path);
   ConfigFile f;
-  // load_file (not load_text) so that include cycles through this file are seen.
-  if (auto r = load_file(f.conf_, path); !r) return unexpected(r.error());
+  // The outermost file of load_text: include cycles back through it are seen
+  // as when load_file reads it, without reading it a second time.
+  if (auto r = load_text(f.conf_, *text, path); !r) return unexpected(r.error());
   f.lines_ = split_lines(*text);
   f.path_ = path;
   return f;
