@@ -106,14 +106,23 @@ std::string basename_of(const std::string& path) {
 
 Result<void> mkdir_p(const std::string& path, mode_t mode) {
   if (path.empty()) return {};
-  std::string cur;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = path.find('/', pos + 1);
-    cur = path.substr(0, pos);
-    if (cur.empty()) continue;
-    if (::mkdir(cur.c_str(), mode) < 0 && errno != EEXIST) return fail_sys("mkdir " + cur);
+  // The deepest directory first: usually it or its parent exists, and one or
+  // two mkdir calls do instead of one per component.
+  if (::mkdir(path.c_str(), mode) == 0) return {};
+  if (errno == ENOENT) {
+    std::string parent = path;
+    while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+    auto slash = parent.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+      if (auto r = mkdir_p(parent.substr(0, slash), mode); !r) return r;
+      if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) {
+        if (!is_dir(path)) return fail(ENOTDIR, "mkdir " + path);
+        return {};
+      }
+    }
+    return fail_sys("mkdir " + path);
   }
+  if (errno != EEXIST) return fail_sys("mkdir " + path);
   if (!is_dir(path)) return fail(ENOTDIR, "mkdir " + path);
   return {};
 }
