@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "base/namespaces.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "network/netdev.h"
@@ -40,14 +41,6 @@ void error(const std::string& msg, int err = 0) {
     std::fprintf(stderr, "%s: %s\n", kProg, msg.c_str());
 }
 
-// The names of -s: LXC's (MOUNT, UTSNAME, NETWORK...) and the kernel's short
-// ones (mnt, uts, net...), in any case.
-constexpr std::pair<std::string_view, int> kNamespaces[] = {
-    {"MOUNT", CLONE_NEWNS}, {"MNT", CLONE_NEWNS},        {"PID", CLONE_NEWPID},   {"UTSNAME", CLONE_NEWUTS},
-    {"UTS", CLONE_NEWUTS},  {"IPC", CLONE_NEWIPC},       {"USER", CLONE_NEWUSER}, {"NETWORK", CLONE_NEWNET},
-    {"NET", CLONE_NEWNET},  {"CGROUP", CLONE_NEWCGROUP}, {"TIME", CLONE_NEWTIME},
-};
-
 // "NETWORK|IPC" -> flags; prints why and returns nullopt on a bad name.
 std::optional<int> parse_namespaces(std::string_view arg) {
   int flags = 0;
@@ -58,9 +51,9 @@ std::optional<int> parse_namespaces(std::string_view arg) {
   }
   for (const auto& raw : names) {
     std::string_view name = trim(raw);
-    int flag = 0;
-    for (auto [n, f] : kNamespaces)
-      if (iequals(name, n)) flag = f;
+    // LXC's names (MOUNT, UTSNAME, NETWORK...) and the kernel's short ones
+    // (mnt, uts, net...), in any case.
+    int flag = namespace_flag_from_lxc_name(name, true);
     if (!flag) {
       error("Invalid namespace name \"" + std::string(name) +
             "\" (allowed: MOUNT, PID, UTSNAME, IPC, USER, NETWORK, CGROUP, TIME)");

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "attach/internal.h"
+#include "base/namespaces.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "cgroups/cgroup.h"
@@ -129,14 +130,13 @@ std::string current_dir() {
 }  // namespace
 
 Result<unsigned> parse_namespaces(std::string_view s) {
-  static constexpr std::pair<std::string_view, unsigned> kNames[] = {
-      {"MOUNT", kMount}, {"PID", kPid},     {"UTSNAME", kUts},  {"IPC", kIpc},
-      {"USER", kUser},   {"NETWORK", kNet}, {"CGROUP", kCgroup}};
   unsigned mask = 0;
   for (const auto& part : split(s, "|")) {
+    // LXC's names only (NETWORK, not net), as its lxc-attach.
+    int flag = namespace_flag_from_lxc_name(trim(part), false);
     bool found = false;
-    for (auto [name, bit] : kNames)
-      if (iequals(trim(part), name)) mask |= bit, found = true;
+    for (const auto& ns : kNamespaces)
+      if (flag && ns.flag == flag) mask |= ns.bit, found = true;
     if (!found)
       return fail(EINVAL, "unknown namespace \"" + part + "\" (MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP)");
   }

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "base/file.h"
+#include "base/namespaces.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
 #include "cgroups/cgroup.h"
@@ -66,13 +67,10 @@ Result<Namespaces> plan_namespaces(const config::Conf& conf) {
   if (!has_type("none")) ns.flags |= CLONE_NEWNET;
   if (!conf.idmaps.empty()) ns.flags |= CLONE_NEWUSER;
   if (!conf.namespace_clone.empty()) {
-    static constexpr std::pair<std::string_view, int> kNs[] = {
-        {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mnt", CLONE_NEWNS},   {"net", CLONE_NEWNET},
-        {"pid", CLONE_NEWPID},       {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS}};
     ns.flags = 0;
-    for (const auto& n : conf.namespace_clone)
-      for (auto [name, flag] : kNs)
-        if (n == name) ns.flags |= flag;
+    // A time namespace is not cloned: lxc.time.offset.* must be written
+    // before init enters it (enter_time_ns).
+    for (const auto& n : conf.namespace_clone) ns.flags |= namespace_flag(n) & ~CLONE_NEWTIME;
     // The mount namespace is where the rootfs is set up: always new.
     ns.flags |= CLONE_NEWNS;
   }
@@ -197,11 +195,7 @@ Result<SharedNamespaces> open_shared(const config::Conf& conf, const StartOption
   for (const auto& [type, value] : want) {
     if (type == "user" || type == "mnt")
       return fail(ENOTSUP, "lxc.namespace.share." + type + ": sharing this namespace is not supported by lxcpp yet");
-    static constexpr std::pair<std::string_view, int> kTypes[] = {
-        {"net", CLONE_NEWNET}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"pid", CLONE_NEWPID}, {"cgroup", CLONE_NEWCGROUP}};
-    int flag = 0;
-    for (auto [n, f] : kTypes)
-      if (n == type) flag = f;
+    int flag = type == "time" ? 0 : namespace_flag(type);
     if (!flag) return fail(EINVAL, "lxc.namespace.share." + type + ": unknown namespace");
     auto fd = open_shared_ns(value, type, lxcpath);
     if (!fd) return unexpected(fd.error());
