@@ -76,7 +76,9 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
       case 'n': out.name = optarg; break;
       case 'h':
       case '?':
-        if (opt == '?' && optopt != 0 && optopt != '?') {
+        // '?' is also what getopt returns for an unknown option (with optopt
+        // 0 for a long one): only a literal -? asks for the help.
+        if (opt == '?' && std::string_view(argv[optind - 1]) != "-?") {
           std::fprintf(stderr, "Try '%.*s --help' for more information.\n", static_cast<int>(spec.prog.size()),
                        spec.prog.data());
           return 1;

@@ -19,7 +19,7 @@ struct Tool {
 // Every lxc-* command of LXC; the build links each name to this binary.
 constexpr Tool kTools[] = {
     {"lxc-attach", lxc::tools::lxc_attach_main},
-    {"lxc-autostart", nullptr},
+    {"lxc-autostart", lxc::tools::lxc_autostart_main},
     {"lxc-cgroup", lxc::tools::lxc_cgroup_main},
     {"lxc-checkconfig", lxc::tools::lxc_checkconfig_main},
     {"lxc-config", lxc::tools::lxc_config_main},

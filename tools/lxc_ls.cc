@@ -28,7 +28,7 @@ std::string column_value(const Row& r, const api::Container& c, const std::strin
   if (col == "NAME") return r.name;
   if (col == "STATE") return std::string(state_name(r.state));
   if (col == "AUTOSTART") return conf && conf->start_auto ? "1" : "0";
-  if (col == "GROUPS") return conf && !conf->groups.empty() ? join(conf->groups, ",") : "-";
+  if (col == "GROUPS") return conf && !conf->groups.empty() ? join(conf->groups, ", ") : "-";
   if (col == "PID") return r.pid > 0 ? std::to_string(r.pid) : "-";
   if (col == "UNPRIVILEGED") return conf && !conf->idmaps.empty() ? "true" : "false";
   if (col == "IPV4" || col == "IPV6") {

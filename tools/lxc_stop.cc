@@ -78,22 +78,19 @@ int lxc_stop_main(int argc, char** argv) {
   auto cfg = c.load_config(args.rcfile);
   const config::Conf* conf = cfg ? &cfg->conf() : nullptr;
   if (reboot) {
-    int sig = conf && conf->signal_reboot ? conf->signal_reboot : SIGINT;
-    if (auto r = c.signal_init(sig); !r) return report(r.error());
+    if (auto r = c.reboot(conf); !r) return report(r.error());
     return 0;
   }
 
-  int sig = c.halt_signal(conf);
   if (timeout == -2) timeout = 60;
   if (timeout == 0) {
     if (auto r = c.kill(); !r) return report(r.error());
-  } else if (auto r = c.signal_init(sig); !r) {
-    return report(r.error());
+    if (nowait) return 0;
+    auto s = c.wait_for({State::Stopped}, std::nullopt);
+    return s ? 0 : report(s.error());
   }
-  if (nowait) return 0;
-  std::optional<std::chrono::milliseconds> limit;
-  if (timeout > 0) limit = std::chrono::seconds(timeout);
-  auto s = c.wait_for({State::Stopped}, limit);
+  // -t -1: wait as long as it takes; -W: do not wait at all.
+  auto s = c.shutdown(conf, nowait ? 0 : static_cast<int>(timeout));
   if (s) return 0;
   if (s.error().code != ETIMEDOUT) return report(s.error());
   if (nokill) {

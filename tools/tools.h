@@ -3,6 +3,7 @@
 
 namespace lxc::tools {
 
+int lxc_autostart_main(int argc, char** argv);
 int lxc_cgroup_main(int argc, char** argv);
 int lxc_checkconfig_main(int argc, char** argv);
 int lxc_config_main(int argc, char** argv);

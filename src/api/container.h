@@ -49,6 +49,12 @@ class Container {
   // The signal that asks init to halt: lxc.signal.halt, else, as LXC, SIGRTMIN+3
   // when init blocks it (systemd), else SIGPWR.
   int halt_signal(const config::Conf* conf) const;
+  // liblxc's shutdown(): the halt signal to init, then up to timeout_s
+  // seconds for the container to stop (< 0: no limit, 0: do not wait).
+  // ETIMEDOUT when it is still running after that.
+  Result<void> shutdown(const config::Conf* conf, int timeout_s) const;
+  // liblxc's reboot(): lxc.signal.reboot (default SIGINT) to init.
+  Result<void> reboot(const config::Conf* conf) const;
   // SIGKILLs init through the monitor (lxc-stop -k).
   Result<void> kill() const;
   Result<void> freeze() const;

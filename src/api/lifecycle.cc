@@ -113,6 +113,19 @@ Result<std::string> Container::cgroup_paths() const {
   return r->data;
 }
 
+Result<void> Container::reboot(const config::Conf* conf) const {
+  return signal_init(conf && conf->signal_reboot ? conf->signal_reboot : SIGINT);
+}
+
+Result<void> Container::shutdown(const config::Conf* conf, int timeout_s) const {
+  if (auto r = signal_init(halt_signal(conf)); !r) return r;
+  if (timeout_s == 0) return {};
+  std::optional<std::chrono::milliseconds> limit;
+  if (timeout_s > 0) limit = std::chrono::seconds(timeout_s);
+  if (auto s = wait_for({State::Stopped}, limit); !s) return unexpected(s.error());
+  return {};
+}
+
 Result<State> Container::wait_for(const std::vector<State>& states,
                                   std::optional<std::chrono::milliseconds> timeout) const {
   auto wanted = [&](State s) { return std::find(states.begin(), states.end(), s) != states.end(); };
