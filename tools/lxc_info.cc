@@ -72,7 +72,7 @@ int lxc_info_main(int argc, char** argv) {
   bool all = !show_state && !show_pid && !show_ips && !show_stats;
   if (all) std::printf("%-15s %s\n", "Name:", args.name.c_str());
   if (all || show_state) std::printf("%-15s %s\n", "State:", std::string(state_name(state)).c_str());
-  if (state == State::Stopped) return 0;
+  if (state == State::Stopped || !(all || show_pid || show_ips || show_stats)) return 0;
   pid_t pid = -1;
   if (auto p = c.init_pid()) pid = *p;
   if ((all || show_pid) && pid > 0) std::printf("%-15s %d\n", "PID:", pid);
