@@ -51,6 +51,9 @@ expect_contains "/etc/default/lxc installed" 'BOOTGROUPS="onboot,"' "$(cat "$D/e
 echo 'SHUTDOWNDELAY=9' >>"$D/etc/default/lxc"
 DESTDIR=$D cmake --install "$BIN" >/dev/null 2>&1
 expect_contains "a second install keeps the administrator's /etc/default/lxc" "SHUTDOWNDELAY=9" "$(cat "$D/etc/default/lxc")"
+C=$D$PREFIX/share/bash-completion/completions
+expect_eq "bash completion found under each command's name" "lxc" "$(readlink "$C/lxc-start")"
+expect_eq "... and the script itself is there" "yes" "$([ -f "$C/lxc" ] && echo yes)"
 OPENRC=$D$PREFIX/share/lxcpp/openrc/lxc
 expect_eq "OpenRC script installed under share" "yes" "$([ -x "$OPENRC" ] && echo yes)"
 
