@@ -51,6 +51,13 @@ expect_contains "/etc/default/lxc installed" 'BOOTGROUPS="onboot,"' "$(cat "$D/e
 echo 'SHUTDOWNDELAY=9' >>"$D/etc/default/lxc"
 DESTDIR=$D cmake --install "$BIN" >/dev/null 2>&1
 expect_contains "a second install keeps the administrator's /etc/default/lxc" "SHUTDOWNDELAY=9" "$(cat "$D/etc/default/lxc")"
+if command -v help2man >/dev/null; then
+  M=$D$PREFIX/share/man/man1
+  expect_eq "a man page per command (not lxc-checkconfig)" 21 "$(ls "$M" 2>/dev/null | grep -c '^lxc-.*\.1$')"
+  page=$(MANWIDTH=100 man -l "$M/lxc-stop.1" 2>/dev/null | col -b)
+  expect_contains "man lxc-stop: its name line" "lxc-stop - stop a container" "$page"
+  expect_contains "man lxc-stop: its options" "--nokill" "$page"
+fi
 C=$D$PREFIX/share/bash-completion/completions
 expect_eq "bash completion found under each command's name" "lxc" "$(readlink "$C/lxc-start")"
 expect_eq "... and the script itself is there" "yes" "$([ -f "$C/lxc" ] && echo yes)"
