@@ -67,6 +67,11 @@ Result<Doomed> plan(const Container& c, const std::string& rcfile = {}) {
                            " is not supported yet by lxcpp");
       }
       kLog.warn("{}: rootfs {} does not exist", c.name(), src);
+    } else if (d.backend->type() == "dir" && !path_exists(std::string(storage::src_path(src)))) {
+      // Nothing to remove (a config that names a missing directory, say a
+      // container that never started): the container dir alone goes.
+      kLog.warn("{}: rootfs {} does not exist", c.name(), src);
+      d.backend = nullptr;
     } else {
       d.rootfs_src = src;
       if (auto r = check_rootfs_location(std::string(storage::src_path(src)), c); !r) return unexpected(r.error());

@@ -268,6 +268,12 @@ expect_contains "refusal names the rootfs" "refusing to remove rootfs $P" "$out"
 [ -f "$P/lxcpp-test-create-holder/config" ] && [ -f "$P/lxcpp-test-create-sh/config" ] &&
   pass "nothing deleted" || fail_check "refused destroy deleted files"
 sed -i '$d' "$P/lxcpp-test-create-holder/config"
+# A config naming a rootfs that does not exist (a container that could never
+# start): nothing to remove there, the container dir goes.
+expect_rc "create for a missing rootfs" 0 create -n lxcpp-test-create-gone -t none
+echo "lxc.rootfs.path = dir:/nonexistent-lxcpp-rootfs" >>"$P/lxcpp-test-create-gone/config"
+expect_rc "destroy of a container whose rootfs is missing" 0 destroy -n lxcpp-test-create-gone
+[ ! -e "$P/lxcpp-test-create-gone" ] && pass "its dir removed" || fail_check "$P/lxcpp-test-create-gone left"
 
 for c in lxcpp-test-create-holder lxcpp-test-create-sh lxcpp-test-create-none lxcpp-test-create-race lxcpp-test-create-crash \
   lxcpp-test-create-def lxcpp-test-create-f lxcpp-test-create-sys; do
