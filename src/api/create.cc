@@ -17,6 +17,7 @@
 #include "storage/mount_ns.h"
 #include "storage/remove_tree.h"
 #include "templates/template.h"
+#include "userns/mapped.h"
 
 namespace lxc::api {
 namespace {
@@ -190,6 +191,15 @@ Result<void> create(const Container& named, const CreateOptions& o) {
     if (::mkdir(dir.c_str(), 0770) < 0) return fail_sys("mkdir " + dir);
     made.dir = dir;
     if (::chmod(dir.c_str(), 0770) < 0) return fail_sys("chmod " + dir);
+    if (::geteuid() != 0 && !base->idmap.empty()) {
+      // As LXC: the container's root owns its dir (to reach the rootfs in
+      // it), the user's group keeps access.
+      auto r = userns::run_mapped(
+          base->idmap,
+          [&](const userns::MappedIds& ids) { return ::chown(dir.c_str(), 0, ids.self_gid) < 0 ? errno : 0; },
+          "give " + dir + " to the container's root");
+      if (!r) return r;
+    }
   }
 
   // No template and no rootfs: LXC just saves the config.
@@ -238,6 +248,15 @@ Result<void> create(const Container& named, const CreateOptions& o) {
     } else {
       final_text = assemble_config(config_header(tpl->path(), o.template_args), base->text, rootfs->src, *lines);
     }
+  }
+  if (tpl && ::geteuid() != 0 && !base->idmap.empty()) {
+    // An unprivileged user made these files: they go to the container's
+    // root, through its id mapping (LXC runs its templates inside it).
+    const std::string path = rootfs->path;
+    auto r = userns::run_mapped(
+        base->idmap, [&](const userns::MappedIds& ids) { return userns::chown_tree_to_root(path, ids); },
+        "give " + path + " to the container's root");
+    if (!r) return r;
   }
   if (auto r = write_file_atomic(c.config_path(), final_text, 0640); !r) return r;
   // LXC reloads the new config and fails the creation when it does not load.

@@ -6,8 +6,10 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "base/file.h"
@@ -17,6 +19,7 @@
 #include "storage/lock.h"
 #include "storage/rdeps.h"
 #include "storage/remove_tree.h"
+#include "userns/mapped.h"
 
 namespace lxc::api {
 namespace {
@@ -29,7 +32,24 @@ struct Doomed {
   std::string dir;
   std::string rootfs_src;  // empty: no managed storage to destroy separately
   const storage::Backend* backend = nullptr;
+  std::vector<config::IdMap> idmaps;  // lxc.idmap: an unprivileged user removes through it
 };
+
+// Runs work as the caller, or, for an unprivileged user's container with an
+// id mapping, through that mapping (its files belong to the container's ids,
+// which the user cannot remove directly).
+Result<void> as_container_owner(const Doomed& d, const std::function<Result<void>()>& work) {
+  if (::geteuid() == 0 || d.idmaps.empty()) return work();
+  return userns::run_mapped(
+      d.idmaps,
+      [&](const userns::MappedIds&) {
+        auto r = work();
+        if (r) return 0;
+        kLog.error("{}", describe(r.error()));
+        return r.error().code ? r.error().code : EIO;
+      },
+      "remove " + d.dir);
+}
 
 std::string canonical(const std::string& path) {
   char buf[PATH_MAX];
@@ -57,7 +77,7 @@ Result<Doomed> plan(const Container& c, const std::string& rcfile = {}) {
   if (!cfg) {
     // Without a readable config only the container dir can go.
     kLog.warn("{}: {}; removing {} only", c.name(), describe(cfg.error()), c.dir());
-  } else if (!cfg->conf().rootfs_path.empty() && cfg->conf().rootfs_managed) {
+  } else if (d.idmaps = cfg->conf().idmaps; !cfg->conf().rootfs_path.empty() && cfg->conf().rootfs_managed) {
     const std::string& src = cfg->conf().rootfs_path;
     d.backend = storage::backend_for_src(src);
     if (!d.backend) {
@@ -187,14 +207,16 @@ Result<void> destroy(const Container& c, const DestroyOptions& o) {
   // TODO(hooks): run lxc.hook.destroy once the hooks runner exists.
   for (const auto& d : doomed) {
     if (d.backend) {
-      if (auto r = d.backend->destroy(d.rootfs_src); !r)
+      if (auto r = as_container_owner(d, [&] { return d.backend->destroy(d.rootfs_src); }); !r)
         return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));
     }
     // A clone leaves its base's list of dependents.
     if (auto r = storage::drop_dependency({absolute_lxcpath(dirname_of(d.dir)), d.name}); !r)
       kLog.warn("{}: {}", d.name, describe(r.error()));
     bool keep_snaps = o.keep_snapshots_dir && d.dir == c.dir();
-    if (auto r = keep_snaps ? remove_all_but(d.dir, "snaps") : storage::remove_tree(d.dir); !r)
+    if (auto r = as_container_owner(
+            d, [&] { return keep_snaps ? remove_all_but(d.dir, "snaps") : storage::remove_tree(d.dir); });
+        !r)
       return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));
     kLog.debug("removed {}", d.dir);
   }

@@ -273,7 +273,17 @@ Result<int> run(const Target& t, const AttachOptions& o) {
 
   // Our pid namespace for children becomes the container's: the clone lands
   // in it, and in the container's cgroup.
-  if (join_pid && ::setns(pidfd.get(), CLONE_NEWPID) < 0) return fail_sys("enter the container's pid namespace");
+  // An unprivileged caller has no right to that in its own user namespace:
+  // it joins the container's first (in one setns, user before pid), where it
+  // has them, and the child becomes root there.
+  if (join_pid && ::geteuid() != 0 && (plan.setns_flags & CLONE_NEWUSER)) {
+    if (::setns(pidfd.get(), CLONE_NEWUSER | CLONE_NEWPID) < 0)
+      return fail_sys("enter the container's user and pid namespaces");
+    plan.setns_flags &= ~static_cast<unsigned>(CLONE_NEWUSER);
+    plan.in_userns = true;
+  } else if (join_pid && ::setns(pidfd.get(), CLONE_NEWPID) < 0) {
+    return fail_sys("enter the container's pid namespace");
+  }
   int child_pidfd = -1;
   pid_t child = clone_into(cg.v2_dir ? cg.v2_dir.get() : -1, &child_pidfd);
   if (child < 0 && errno == EBUSY && cg.v2_dir) {

@@ -97,7 +97,7 @@ void child_main(const ChildPlan& p) {
   if (p.setns_flags && ::setns(p.init_pidfd, static_cast<int>(p.setns_flags)) < 0)
     die_sys(p, "enter the container's namespaces");
   ::close(p.init_pidfd);
-  if (p.setns_flags & CLONE_NEWUSER) {
+  if ((p.setns_flags & CLONE_NEWUSER) || p.in_userns) {
     // Root of the container's user namespace; -u/-g come at the end.
     if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) die_sys(p, "become root in the user namespace");
   }

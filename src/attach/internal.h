@@ -21,6 +21,7 @@ struct ChildPlan {
   const AttachOptions* opts = nullptr;
   int init_pidfd = -1;
   unsigned setns_flags = 0;               // CLONE_NEW* to join with setns(init_pidfd) (never CLONE_NEWPID)
+  bool in_userns = false;                 // the parent joined the container's user namespace already
   std::vector<std::string> cgroup_procs;  // cgroup.procs files to write "0" to (no CLONE_INTO_CGROUP)
   security::SeccompProgram seccomp;       // empty: none
   bool load_seccomp = false;

@@ -115,9 +115,16 @@ Result<void> Session::attach(pid_t pid) {
   auto host = Netlink::open();
   if (!host) return unexpected(host.error());
   st->host = std::move(*host);
-  auto inside = Netlink::open_in(st->netns.get());
-  if (!inside) return unexpected(inside.error());
-  st->inside = std::move(*inside);
+  // Only interfaces that are configured from the inside need a socket
+  // there; `empty` alone does not (and an unprivileged monitor could not
+  // enter the namespace: setns wants CAP_SYS_ADMIN where the caller is).
+  bool configures_inside = false;
+  for (const auto& [idx, d] : conf_.net) configures_inside |= d.type != "none" && d.type != "empty";
+  if (configures_inside) {
+    auto inside = Netlink::open_in(st->netns.get());
+    if (!inside) return unexpected(inside.error());
+    st->inside = std::move(*inside);
+  }
 
   auto names = inside_names(conf_);
   size_t k = 0;

@@ -62,7 +62,12 @@ Result<void> apply_make_rslave(const Step& s) {
 }
 
 Result<void> apply_bind_rootfs(ApplyState& st, const Step& s) {
-  if (::access(s.target.c_str(), F_OK) < 0) return fail_sys("rootfs mount point " + quoted(s.target));
+  if (::access(s.target.c_str(), F_OK) < 0) {
+    if (errno == EACCES)  // an unprivileged container's root is "others" on the host
+      return fail_sys("rootfs mount point " + quoted(s.target) +
+                      " (the container's root must be able to search every directory above it: chmod o+x them)");
+    return fail_sys("rootfs mount point " + quoted(s.target));
+  }
   if (!s.storage_src.empty()) {
     // storage: overlay, loop, lvm, zfs: mounted with the options as data.
     if (auto r = storage::mount_rootfs(s.storage_src, s.target, s.flags, s.data); !r)

@@ -31,6 +31,7 @@
 #include "start/sync.h"
 #include "storage/backend.h"  // storage: rootfs_dir
 #include "userns/idmap.h"
+#include "userns/mapped.h"
 
 namespace lxc::start {
 namespace {
@@ -115,8 +116,20 @@ std::optional<unsigned> host_id(const config::Conf& conf, char type, unsigned ns
 Result<void> chown_pty_to_container(const console::Pty& p, const config::Conf& conf) {
   auto [uid, gid] = container_root(conf);
   gid_t tty = host_id(conf, 'g', 5).value_or(gid);
-  if (::fchown(p.slave.get(), uid, tty) < 0) return fail_sys("chown " + p.slave_path);
+  // The mode first: after the chown only the container's root could change it.
   if (::fchmod(p.slave.get(), 0620) < 0) return fail_sys("chmod " + p.slave_path);
+  if (::geteuid() != 0) {
+    // An unprivileged user hands its pty over from inside the container's
+    // id mapping, where its root is 0 and tty 5.
+    const int fd = p.slave.get();
+    const gid_t tty_inside = host_id(conf, 'g', 5) ? 5 : 0;
+    auto r = userns::run_mapped(
+        conf.idmaps, [&](const userns::MappedIds&) { return ::fchown(fd, 0, tty_inside) < 0 ? errno : 0; },
+        "chown " + p.slave_path);
+    if (!r) return r;
+  } else if (::fchown(p.slave.get(), uid, tty) < 0) {
+    return fail_sys("chown " + p.slave_path);
+  }
   return {};
 }
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A container of a normal user (no root anywhere): lxc-create -t busybox with
+# ~/.config/lxc/default.conf's lxc.idmap puts the rootfs in the user's
+# /etc/subuid range, lxc-start runs it (newuidmap/newgidmap, no cgroups of its
+# own on a host that delegates none), lxc-attach and lxc-execute run as root
+# inside and host uid BASE outside, lxc-stop halts it, lxc-destroy removes
+# what the container's ids own; nothing is left behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+[ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)" != 0 ] || skip "user namespaces are disabled"
+command -v newuidmap >/dev/null && command -v newgidmap >/dev/null || skip "newuidmap/newgidmap (package uidmap) missing"
+command -v useradd >/dev/null && command -v runuser >/dev/null || skip "useradd/runuser missing"
+
+user=unp$$
+base=$((4000000 + ($$ % 500) * 65536))
+dir=$(mktemp -d /tmp/lxcpp-test-unpriv-XXXXXX)
+home=$dir/home
+cleanup() {
+  pkill -KILL -u "$user" 2>/dev/null || true
+  sleep 0.2
+  userdel "$user" >/dev/null 2>&1 || true
+  sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+chmod 755 "$dir"
+useradd -M -N -d "$home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$user"
+usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" "$user"
+mkdir -p "$home/.config/lxc" "$home/.local/share"
+printf 'lxc.net.0.type = empty\nlxc.idmap = u 0 %s 65536\nlxc.idmap = g 0 %s 65536\n' "$base" "$base" \
+  >"$home/.config/lxc/default.conf"
+chown -R "$user" "$home"
+# The container's root is "others" on the host: it must be able to reach
+# its rootfs below the home directory (LXC asks the same).
+chmod 755 "$home" "$home/.local" "$home/.local/share"
+as_user() { runuser -u "$user" -- env HOME="$home" "$@"; }
+L=$home/.local/share/lxc
+c=u1
+
+rc=0
+out=$(as_user "$BIN/lxc-create" -n $c -t busybox 2>&1) || rc=$?
+expect_eq "lxc-create as $user" 0 "$rc"
+[ "$rc" = 0 ] || { echo "$out"; finish; exit 1; }
+expect_eq "the container dir: the container's root, the user's group, 0770" "$base $(id -g "$user") 770" \
+  "$(stat -c '%u %g %a' "$L/$c")"
+expect_eq "the rootfs belongs to the container's root (host $base)" "$base:$base" "$(stat -c %u:%g "$L/$c/rootfs/etc/passwd")"
+expect_eq "no file of the rootfs left to the user" "" "$(find "$L/$c/rootfs" -user "$user" | head -3)"
+
+expect_rc "lxc-start as $user" 0 as_user "$BIN/lxc-start" -n $c
+expect_eq "RUNNING" RUNNING "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
+pid=$(as_user "$BIN/lxc-info" -n $c -p | awk '{print $NF}')
+expect_eq "init runs as host uid $base" "$base" "$(stat -c %u "/proc/$pid")"
+expect_eq "the monitor runs as the user" "$user" "$(ps -o user= -p "$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")")"
+expect_eq "lxc-attach: root inside" "uid=0(root) gid=0(root)" "$(as_user "$BIN/lxc-attach" -n $c -- id)"
+expect_eq "lxc-attach: the container's pid namespace" "1" "$(as_user "$BIN/lxc-attach" -n $c -- sh -c 'ps -o pid,comm | awk "\$2==\"init\" {print \$1; exit}"')"
+rc=0
+as_user "$BIN/lxc-attach" -n $c -- sh -c 'exit 7' || rc=$?
+expect_eq "lxc-attach passes the exit status" 7 "$rc"
+expect_eq "lxc-ls -f: UNPRIVILEGED true" "true" "$(as_user "$BIN/lxc-ls" -f -F NAME,UNPRIVILEGED | awk 'NR==2 {print $2}')"
+expect_rc "lxc-stop (clean halt)" 0 as_user "$BIN/lxc-stop" -n $c -t 20
+expect_eq "STOPPED" STOPPED "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
+
+rc=0
+out=$(as_user "$BIN/lxc-execute" -n $c -- sh -c 'echo $(id -u); exit 3' 2>&1) || rc=$?
+expect_eq "lxc-execute as $user: the command's status" 3 "$rc"
+expect_eq "... run as root inside" 0 "$out"
+
+# The container's root cannot reach a rootfs under a directory closed to others.
+chmod 700 "$home/.local"
+rc=0
+out=$(as_user "$BIN/lxc-start" -n $c 2>&1) || rc=$?
+chmod 755 "$home/.local"
+expect_eq "rootfs out of the container root's reach: start fails" 1 "$rc"
+expect_contains "... saying what to do" "chmod o+x" "$out"
+
+expect_rc "lxc-destroy as $user" 0 as_user "$BIN/lxc-destroy" -n $c
+expect_eq "the container dir is gone" "no" "$([ -e "$L/$c" ] && echo yes || echo no)"
+expect_eq "no process of the container's ids left" "" "$(pgrep -u "$base" || true)"
+# (an exited daemon may wait a moment as a zombie for this host's PID 1 to reap it)
+expect_eq "no process of the user left (monitor)" "" "$(ps -u "$user" -o stat=,args= | awk '$1 !~ /^Z/' || true)"
+expect_eq "no mount left" "" "$(grep "$L" /proc/self/mountinfo || true)"
+finish
