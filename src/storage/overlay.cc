@@ -153,7 +153,8 @@ Result<Rootfs> OverlayBackend::snapshot(std::string_view orig_src, const Place& 
   }
   if (auto m = mkdir_p(r.path, 0755); !m) return unexpected(m.error());
   r.created = true;
-  if (auto m = make_delta(upper); !m) return unexpected(m.error());
+  // The upper layer only: the work directory is made when it is mounted.
+  if (auto m = mkdir_p(upper, 0755); !m) return unexpected(m.error());
   if (!old_upper.empty() && is_dir(old_upper)) {
     auto c = copy_tree(old_upper, upper);
     if (!c) return unexpected(c.error());
