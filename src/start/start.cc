@@ -491,9 +491,22 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     // Right behind init's move: no second grace period (monitor_enters_first).
     if (auto r = enter_monitor_cgroup(); !r) return unexpected(r.error());
     if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Limits)); !r) return unexpected(r.error());
-    if (ns->userns) {
+    if (ns->userns && ::geteuid() == 0) {
       auto [uid, gid] = container_root(conf);
       if (auto r = cgstep(cg->chown_payload(uid, gid)); !r) return unexpected(r.error());
+    } else if (ns->userns && !cg->nodes().empty()) {
+      // An unprivileged user's delegated cgroup goes to the container's root
+      // from inside its id mapping, where that root is 0.
+      auto r = userns::run_mapped(
+          conf.idmaps,
+          [&](const userns::MappedIds&) {
+            auto c = cg->chown_payload(0, 0);
+            if (c) return 0;
+            kLog.error("{}", describe(c.error()));
+            return c.error().code ? c.error().code : EIO;
+          },
+          "give the container's cgroup to its root");
+      if (auto c = cgstep(std::move(r)); !c) return unexpected(c.error());
     }
     if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
     if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());

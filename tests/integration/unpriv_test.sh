@@ -4,7 +4,8 @@
 # /etc/subuid range, lxc-start runs it (newuidmap/newgidmap, no cgroups of its
 # own on a host that delegates none), lxc-attach and lxc-execute run as root
 # inside and host uid BASE outside, lxc-stop halts it, lxc-destroy removes
-# what the container's ids own; nothing is left behind.
+# what the container's ids own; with a delegated cgroup2 subtree the container
+# gets its cgroup there; nothing is left behind.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)" != 0 ] || skip "user namespaces are disabled"
@@ -72,6 +73,30 @@ out=$(as_user "$BIN/lxc-start" -n $c 2>&1) || rc=$?
 chmod 755 "$home/.local"
 expect_eq "rootfs out of the container root's reach: start fails" 1 "$rc"
 expect_contains "... saying what to do" "chmod o+x" "$out"
+
+# With a cgroup2 subtree delegated to the user (as systemd's user@.service or
+# `systemd-run --user --scope -p Delegate=yes` give one), the container gets
+# its own cgroup below it, owned by the container's root; freezing works.
+cg2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+if [ -n "$cg2" ]; then
+  D=$cg2/lxcpp-test-deleg-$$
+  mkdir "$D"
+  chown "$user" "$D" "$D/cgroup.procs" "$D/cgroup.subtree_control" "$D/cgroup.threads"
+  # a root subshell moves itself there (the user may not), then runs the user's command
+  in_deleg() { (echo "$BASHPID" >"$D/cgroup.procs" && as_user "$@"); }
+  expect_rc "lxc-start in a delegated cgroup" 0 in_deleg "$BIN/lxc-start" -n $c
+  pid=$(as_user "$BIN/lxc-info" -n $c -p | awk '{print $NF}')
+  expect_eq "init in the container's cgroup below the delegation" "0::${D#$cg2}/lxc.payload.$c" \
+    "$(grep '^0::' "/proc/$pid/cgroup")"
+  expect_eq "... which belongs to the container's root" "$base" "$(stat -c %u "$D/lxc.payload.$c")"
+  expect_rc "lxc-freeze" 0 as_user "$BIN/lxc-freeze" -n $c
+  expect_eq "FROZEN" FROZEN "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
+  expect_rc "lxc-unfreeze" 0 as_user "$BIN/lxc-unfreeze" -n $c
+  expect_rc "lxc-stop -k" 0 as_user "$BIN/lxc-stop" -n $c -k
+  for _ in $(seq 50); do [ -z "$(find "$D" -mindepth 1 -type d)" ] && break; sleep 0.1; done
+  expect_eq "no cgroup left below the delegation" "" "$(find "$D" -mindepth 1 -type d)"
+  rmdir "$D"
+fi
 
 expect_rc "lxc-destroy as $user" 0 as_user "$BIN/lxc-destroy" -n $c
 expect_eq "the container dir is gone" "no" "$([ -e "$L/$c" ] && echo yes || echo no)"
