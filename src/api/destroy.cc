@@ -40,15 +40,7 @@ struct Doomed {
 // which the user cannot remove directly).
 Result<void> as_container_owner(const Doomed& d, const std::function<Result<void>()>& work) {
   if (::geteuid() == 0 || d.idmaps.empty()) return work();
-  return userns::run_mapped(
-      d.idmaps,
-      [&](const userns::MappedIds&) {
-        auto r = work();
-        if (r) return 0;
-        kLog.error("{}", describe(r.error()));
-        return r.error().code ? r.error().code : EIO;
-      },
-      "remove " + d.dir);
+  return userns::run_mapped(d.idmaps, work, "remove " + d.dir);
 }
 
 std::string canonical(const std::string& path) {

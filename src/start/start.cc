@@ -498,13 +498,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
       // An unprivileged user's delegated cgroup goes to the container's root
       // from inside its id mapping, where that root is 0.
       auto r = userns::run_mapped(
-          conf.idmaps,
-          [&](const userns::MappedIds&) {
-            auto c = cg->chown_payload(0, 0);
-            if (c) return 0;
-            kLog.error("{}", describe(c.error()));
-            return c.error().code ? c.error().code : EIO;
-          },
+          conf.idmaps, std::function<Result<void>()>([&] { return cg->chown_payload(0, 0); }),
           "give the container's cgroup to its root");
       if (auto c = cgstep(std::move(r)); !c) return unexpected(c.error());
     }

@@ -10,10 +10,13 @@
 #include <cerrno>
 
 #include "base/unique_fd.h"
+#include "log/log.h"
 #include "userns/idmap.h"
 
 namespace lxc::userns {
 namespace {
+
+constexpr log::Logger kLog("userns");
 
 // The lowest id the maps of that type do not cover: where the caller goes.
 uint64_t first_free(const std::vector<config::IdMap>& maps, char type) {
@@ -76,6 +79,19 @@ Result<void> run_mapped(const std::vector<config::IdMap>& idmaps, const std::fun
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
   return fail(code, what + " in the container's user namespace");
+}
+
+Result<void> run_mapped(const std::vector<config::IdMap>& idmaps, const std::function<Result<void>()>& work,
+                        const std::string& what) {
+  return run_mapped(
+      idmaps,
+      [&](const MappedIds&) {
+        auto r = work();
+        if (r) return 0;
+        kLog.error("{}", describe(r.error()));
+        return r.error().code ? r.error().code : EIO;
+      },
+      what);
 }
 
 int chown_tree_to_root(const std::string& path, const MappedIds& ids) {

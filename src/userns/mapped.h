@@ -27,6 +27,11 @@ struct MappedIds {
 Result<void> run_mapped(const std::vector<config::IdMap>& idmaps, const std::function<int(const MappedIds&)>& fn,
                         const std::string& what);
 
+// The same for work that reports a Result: its error is logged from the
+// child (with its message) and comes back with its code.
+Result<void> run_mapped(const std::vector<config::IdMap>& idmaps, const std::function<Result<void>()>& work,
+                        const std::string& what);
+
 // Inside run_mapped: every entry of the tree at path (itself included, not
 // crossing into other filesystems' mounts, symlinks not followed) that the
 // caller owns goes to the container's root (uid and gid 0 inside), as the
