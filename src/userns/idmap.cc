@@ -159,7 +159,7 @@ bool maps_id(const std::vector<IdMap>& maps, char type, uint64_t nsid) {
                      [&](const IdMap& m) { return m.type == type && nsid >= m.nsid && nsid - m.nsid < m.range; });
 }
 
-void add_self_maps(std::vector<IdMap>& maps, uid_t uid, gid_t gid) {
+std::pair<uint64_t, uint64_t> add_self_maps(std::vector<IdMap>& maps, uid_t uid, gid_t gid) {
   auto first_free = [&](char type) {
     uint64_t id = 0;
     // Each step jumps past the map that covers id; there are finitely many.
@@ -177,6 +177,7 @@ void add_self_maps(std::vector<IdMap>& maps, uid_t uid, gid_t gid) {
   uint64_t nsgid = first_free('g');
   maps.push_back({'u', nsuid, uid, 1});
   maps.push_back({'g', nsgid, gid, 1});
+  return {nsuid, nsgid};
 }
 
 std::string format_map(const std::vector<IdMap>& maps, char type) {

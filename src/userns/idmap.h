@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -50,8 +51,9 @@ Result<std::vector<IdMap>> default_maps(std::string_view user, uid_t uid,
                                         const std::string& subgid_file = "/etc/subgid");
 
 // lxc-usernsexec -s: maps the host `uid` and `gid` (one id each) at the
-// lowest id inside that no map of that type covers yet.
-void add_self_maps(std::vector<IdMap>& maps, uid_t uid, gid_t gid);
+// lowest id inside that no map of that type covers yet; returns those ids
+// inside (uid, gid).
+std::pair<uint64_t, uint64_t> add_self_maps(std::vector<IdMap>& maps, uid_t uid, gid_t gid);
 
 // The text of /proc/PID/uid_map (type 'u') or gid_map ('g'): "NSID HOSTID
 // RANGE" lines, in the order given.

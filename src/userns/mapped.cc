@@ -18,13 +18,6 @@ namespace {
 
 constexpr log::Logger kLog("userns");
 
-// The lowest id the maps of that type do not cover: where the caller goes.
-uint64_t first_free(const std::vector<config::IdMap>& maps, char type) {
-  uint64_t id = 0;
-  while (maps_id(maps, type, id)) ++id;
-  return id;
-}
-
 MappedIds g_tree_ids;  // for the nftw callback
 
 int chown_entry(const char* path, const struct stat* st, int, struct FTW*) {
@@ -44,8 +37,8 @@ Result<void> run_mapped(const std::vector<config::IdMap>& idmaps, const std::fun
                         const std::string& what) {
   if (idmaps.empty()) return fail(EINVAL, what + ": the container has no lxc.idmap");
   std::vector<config::IdMap> maps = idmaps;
-  MappedIds ids{static_cast<uid_t>(first_free(maps, 'u')), static_cast<gid_t>(first_free(maps, 'g'))};
-  add_self_maps(maps, ::getuid(), ::getgid());
+  auto [self_uid, self_gid] = add_self_maps(maps, ::getuid(), ::getgid());
+  MappedIds ids{static_cast<uid_t>(self_uid), static_cast<gid_t>(self_gid)};
 
   int ready[2], go[2];
   if (::pipe2(ready, O_CLOEXEC) < 0) return fail_sys(what + ": pipe");
