@@ -18,7 +18,9 @@ dir=$(mktemp -d /tmp/lxcpp-test-unpriv-XXXXXX)
 home=$dir/home
 cleanup() {
   pkill -KILL -u "$user" 2>/dev/null || true
-  sleep 0.2
+  # An exited daemon waits as a zombie until this host's PID 1 reaps it; its
+  # uid is the next test user's once userdel frees it.
+  for _ in $(seq 100); do [ -z "$(ps -u "$user" -o pid= 2>/dev/null)" ] && break; sleep 0.1; done
   userdel "$user" >/dev/null 2>&1 || true
   sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
   rm -rf "$dir"
