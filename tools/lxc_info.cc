@@ -77,7 +77,7 @@ int lxc_info_main(int argc, char** argv) {
   if (auto p = c.init_pid()) pid = *p;
   if ((all || show_pid) && pid > 0) std::printf("%-15s %d\n", "PID:", pid);
   if (all || show_ips)
-    for (const auto& ip : c.ips()) std::printf("%-15s %s\n", "IP:", ip.c_str());
+    for (const auto& ip : c.ips(0, pid > 0 ? std::optional<pid_t>(pid) : std::nullopt)) std::printf("%-15s %s\n", "IP:", ip.c_str());
   if (all || show_stats) {
     auto st = c.stats();
     if (st) {

@@ -33,7 +33,7 @@ std::string column_value(const Row& r, const api::Container& c, const std::strin
   if (col == "UNPRIVILEGED") return conf && !conf->idmaps.empty() ? "true" : "false";
   if (col == "IPV4" || col == "IPV6") {
     if (r.state != State::Running) return "-";
-    auto ips = c.ips(col == "IPV4" ? AF_INET : AF_INET6);
+    auto ips = c.ips(col == "IPV4" ? AF_INET : AF_INET6, r.pid > 0 ? std::optional<pid_t>(r.pid) : std::nullopt);
     return ips.empty() ? "-" : join(ips, ", ");
   }
   return "-";

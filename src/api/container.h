@@ -86,7 +86,8 @@ class Container {
 
   // ---- introspection (introspect.cc) ----
   // Addresses of the container's interfaces, lo excluded (family 0: both).
-  std::vector<std::string> ips(int family = 0) const;
+  // init_pid, when the caller has it already, saves asking the monitor.
+  std::vector<std::string> ips(int family = 0, std::optional<pid_t> init_pid = {}) const;
   struct Stats {
     std::optional<uint64_t> cpu_ns, blkio_bytes, memory_bytes, kmem_bytes;
   };

@@ -40,9 +40,9 @@ std::vector<std::string> interface_addresses(int family) {
 
 }  // namespace
 
-std::vector<std::string> Container::ips(int family) const {
+std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_pid) const {
   std::vector<std::string> out;
-  auto pid = init_pid();
+  Result<pid_t> pid = known_pid ? Result<pid_t>(*known_pid) : init_pid();
   if (!pid) return out;
   UniqueFd ns(::open(("/proc/" + std::to_string(*pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) return out;
