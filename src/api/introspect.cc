@@ -5,11 +5,13 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <thread>
 
 #include "api/container.h"
+#include "base/file.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "cgroups/cgroup.h"
@@ -38,6 +40,34 @@ std::vector<std::string> interface_addresses(int family) {
   return out;
 }
 
+// A user who is not root reaches the network namespace of its container
+// only through the container's user namespace, which a thread cannot join:
+// a child joins both and writes the addresses back, one per line.
+std::vector<std::string> ips_unprivileged(pid_t pid, int netns_fd, int family) {
+  std::vector<std::string> out;
+  UniqueFd userns(::open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+  int p[2];
+  if (!userns || ::pipe2(p, O_CLOEXEC) < 0) return out;
+  UniqueFd rd(p[0]), wr(p[1]);
+  pid_t child = ::fork();
+  if (child < 0) return out;
+  if (child == 0) {
+    if (::setns(userns.get(), CLONE_NEWUSER) == 0 && ::setns(netns_fd, CLONE_NEWNET) == 0) {
+      std::string text;
+      for (const auto& a : interface_addresses(family)) text += a + "\n";
+      (void)write_all(wr.get(), text, "pipe");
+    }
+    ::_exit(0);
+  }
+  wr.reset();
+  auto text = read_to_end(rd.get(), "the addresses");
+  while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  if (text)
+    for (auto& a : split(*text, "\n")) out.push_back(std::move(a));
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_pid) const {
@@ -46,6 +76,7 @@ std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_p
   if (!pid) return out;
   UniqueFd ns(::open(("/proc/" + std::to_string(*pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) return out;
+  if (::geteuid() != 0) return ips_unprivileged(*pid, ns.get(), family);
   // A network namespace is a per-thread attribute: a short-lived thread
   // enters the container's and reads the addresses there, the rest of the
   // process stays where it is (lxc-ls -f asks this of every running

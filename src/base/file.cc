@@ -44,6 +44,18 @@ Result<void> write_all(int fd, std::string_view data, const std::string& what) {
   return {};
 }
 
+Result<std::string> read_to_end(int fd, const std::string& what) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_sys("read " + what);
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
   std::string dir = dirname_of(path);
   std::string tmp;

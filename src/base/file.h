@@ -18,6 +18,8 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
 // Writes all of data to fd (retrying short writes and EINTR); what names the
 // file in the error.
 Result<void> write_all(int fd, std::string_view data, const std::string& what);
+// Reads fd from where it is to its end (a pipe until every writer closed it).
+Result<std::string> read_to_end(int fd, const std::string& what);
 bool path_exists(const std::string& path);
 bool is_dir(const std::string& path);
 std::string dirname_of(const std::string& path);

@@ -40,4 +40,21 @@ Result<int> wait_for(pid_t pid) {
   return status;
 }
 
+Result<Captured> run_captured(const std::string& path, char* const argv[], char* const envp[]) {
+  auto child = spawn_piped(path, argv, envp, true);
+  if (!child) return unexpected(child.error());
+  Captured c;
+  char buf[512];
+  for (;;) {
+    ssize_t n = ::read(child->out.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (c.output.size() < 4096) c.output.append(buf, static_cast<size_t>(n));
+  }
+  auto waited = wait_for(child->pid);
+  if (!waited) return unexpected(waited.error());
+  c.status = *waited;
+  return c;
+}
+
 }  // namespace lxc

@@ -25,4 +25,14 @@ Result<Spawned> spawn_piped(const std::string& path, char* const argv[], char* c
 // waitpid(pid) retried on EINTR: the wait status.
 Result<int> wait_for(pid_t pid);
 
+struct Captured {
+  int status = 0;      // the wait status
+  std::string output;  // stdout and stderr together, at most the first 4 KiB
+};
+
+// spawn_piped with stderr_too, everything it writes read, and waited for:
+// for small helpers (newuidmap, lxc-user-nic) whose output is the answer or
+// the complaint.
+Result<Captured> run_captured(const std::string& path, char* const argv[], char* const envp[]);
+
 }  // namespace lxc

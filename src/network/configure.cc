@@ -190,8 +190,9 @@ Result<void> configure_inside(const Netlink& host, const Netlink& inside, Iface&
   auto l = inside.link(i.inside_name);
   if (!l) return unexpected(with_context(l.error(), i.key + ": find it in the container"));
   i.inside_ifindex = rtnl_link_get_ifindex(l->get());
-  // Other types got these when they were made; phys keeps the host's until here.
-  if (d.type == "phys" && (!d.mtu.empty() || !d.hwaddr.empty())) {
+  // Other types got these when they were made; phys keeps the host's until
+  // here, and lxc-user-nic gives a veth the bridge's mtu and a random address.
+  if ((d.type == "phys" || i.unprivileged) && (!d.mtu.empty() || !d.hwaddr.empty())) {
     LinkPtr ch(rtnl_link_alloc());
     if (!d.mtu.empty()) rtnl_link_set_mtu(ch.get(), static_cast<unsigned>(parse_u64(d.mtu).value_or(0)));
     if (!d.hwaddr.empty()) {

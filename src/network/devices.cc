@@ -10,11 +10,14 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/file.h"
+#include "base/spawn.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "log/log.h"
@@ -220,6 +223,14 @@ Result<void> create_veth(const Netlink& nl, Iface& i, pid_t pid) {
   return {};
 }
 
+// $LXCPP_USER_NIC replaces the installed helper (tests with a build tree):
+// the monitor runs it with the user's own rights, so nothing is gained by
+// pointing it elsewhere.
+std::string user_nic_path() {
+  const char* env = ::getenv("LXCPP_USER_NIC");
+  return env && *env ? env : LXCPP_LIBEXECDIR "/lxc-user-nic";
+}
+
 // macvlan.vlan: the macvlan sits on LINK.VID, made here when missing.
 Result<int> macvlan_parent(const Netlink& nl, Iface& i) {
   auto base = link_index(nl, i);
@@ -330,6 +341,61 @@ Result<void> create_iface(const Netlink& host, Iface& i, pid_t pid) {
   if (t == "ipvlan") return create_ipvlan(host, i, pid);
   if (t == "phys") return create_phys(host, i, pid);
   return {};  // none, empty: nothing to make
+}
+
+Result<void> check_unprivileged(const Iface& i) {
+  const auto& d = *i.dev;
+  auto refuse = [&](std::string_view subkey, std::string_view what) {
+    return fail(EPERM, i.key + "." + std::string(subkey) + ": " + std::string(what) +
+                           " needs root on the host; an unprivileged container can have veth (on a bridge "
+                           "granted in /etc/lxc/lxc-usernet), empty or none");
+  };
+  if (d.type == "none" || d.type == "empty") return {};
+  if (d.type != "veth") return refuse("type", "type " + d.type);
+  if (d.link.empty())
+    return fail(EINVAL, i.key +
+                            ".link is not set: an unprivileged veth needs the bridge granted in "
+                            "/etc/lxc/lxc-usernet");
+  if (d.veth_mode == "router") return refuse("veth.mode", "router mode");
+  if (!d.veth_ipv4_routes.empty()) return refuse("veth.ipv4.route", "a host route");
+  if (!d.veth_ipv6_routes.empty()) return refuse("veth.ipv6.route", "a host route");
+  if (!d.veth_vlan_id.empty() || !d.veth_vlan_tagged_ids.empty()) return refuse("veth.vlan.id", "a bridge VLAN");
+  if (d.l2proxy) return refuse("l2proxy", "a proxy entry on the host");
+  return {};
+}
+
+Result<void> create_iface_unprivileged(Iface& i, pid_t pid, const std::string& lxcpath, const std::string& name) {
+  const auto& d = *i.dev;
+  if (d.type == "empty") return {};
+  if (auto r = check_unprivileged(i); !r) return r;
+  if (!d.veth_pair.empty())
+    kLog.warn("{}.veth.pair = {}: ignored, lxc-user-nic names the host end of an unprivileged veth", i.key,
+              d.veth_pair);
+  std::string helper = user_nic_path();
+  std::vector<std::string> args{helper, "create", lxcpath, name, std::to_string(pid), "veth", d.link, i.inside_name};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  kLog.debug("running {}", join(args, " "));
+  auto ran = run_captured(helper, argv.data(), environ);
+  if (!ran) return unexpected(key_error(i, "link", ran.error()));
+  std::string out(trim(ran->output));
+  if (!WIFEXITED(ran->status) || WEXITSTATUS(ran->status) != 0) {
+    std::replace(out.begin(), out.end(), '\n', ' ');
+    if (out.empty())
+      out = WIFEXITED(ran->status) ? "exit status " + std::to_string(WEXITSTATUS(ran->status)) : "killed";
+    return unexpected(key_error(
+        i, "link", make_error(EPERM, helper + " create ... veth " + d.link + " " + i.inside_name + " failed: " + out)));
+  }
+  // "NIC:IFINDEX:HOSTNIC:HOSTIFINDEX" is its last line.
+  std::string line = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+  auto f = split(line, ":");
+  if (f.size() != 4 || f[0] != i.inside_name)
+    return unexpected(key_error(i, "link", make_error(EIO, helper + " answered \"" + line + "\"")));
+  i.host_name = f[2];
+  i.host_ifindex = static_cast<int>(parse_u64(f[3]).value_or(0));
+  // Not i.created: the host end is root's, and goes with the namespace.
+  return {};
 }
 
 Result<void> add_proxy(const Netlink& nl, Iface& i, int ifindex, const std::string& addr, int family) {

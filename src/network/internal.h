@@ -23,7 +23,8 @@ struct Iface {
   int host_ifindex = 0;   // veth: the host end
   unsigned phys_mtu = 0;  // phys: what the host had, restored on the way back
   bool phys_up = false;
-  bool created = false;  // something exists that the teardown must remove
+  bool created = false;       // something exists that the teardown must remove
+  bool unprivileged = false;  // made through lxc-user-nic by a monitor without host privilege
   bool up_script_ran = false;
   std::string made_vlan;              // macvlan.vlan: the vlan device made on the host for it
   std::vector<NeighPtr> proxies;      // proxy neighbour entries on the host (l2proxy, router mode)
@@ -37,7 +38,15 @@ std::vector<std::string> inside_names(const config::Conf& conf);
 // Makes the interface: the host side (if any) and the container side,
 // already in the namespace of `pid` under its inside name.
 Result<void> create_iface(const Netlink& host, Iface& i, pid_t pid);
-// Configures it in the container: hwaddr and mtu (phys), addresses, up, gateways.
+// The same for an unprivileged monitor: a veth through the setuid
+// lxc-user-nic (lxc-usernet(5) says which bridges the user may use), whose
+// host end goes away with the container's network namespace.
+Result<void> create_iface_unprivileged(Iface& i, pid_t pid, const std::string& lxcpath, const std::string& name);
+// What an unprivileged monitor cannot do for lxc.net.N (other types, router
+// mode, host routes, proxies): the error naming the key, or nothing.
+Result<void> check_unprivileged(const Iface& i);
+// Configures it in the container: hwaddr and mtu (phys, and an unprivileged
+// veth, which lxc-user-nic made with the bridge's), addresses, up, gateways.
 Result<void> configure_inside(const Netlink& host, const Netlink& inside, Iface& i);
 // Undoes create_iface and configure_inside except for a veth's host end:
 // proxy entries go, phys goes back to the host under its old name with its

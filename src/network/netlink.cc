@@ -2,13 +2,19 @@
 #include "network/netlink.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netlink/errno.h>
 #include <sched.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstring>
 
+#include "base/spawn.h"
 #include "base/unique_fd.h"
+#include "commands/commands.h"
 
 namespace lxc::network {
 namespace {
@@ -74,6 +80,40 @@ Result<Netlink> Netlink::open_in(int netns_fd) {
     return fail_sys("netlink: return to the host's network namespace");
   }
   return sk;
+}
+
+Result<Netlink> Netlink::open_in_userns(int userns_fd, int netns_fd) {
+  int sp[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) return fail_sys("netlink: socketpair");
+  UniqueFd ours(sp[0]), theirs(sp[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) return fail_sys("netlink: fork");
+  if (pid == 0) {
+    // Only system calls from here: the parent may have had threads.
+    int err = 0;
+    if (::setns(userns_fd, CLONE_NEWUSER) < 0 || ::setns(netns_fd, CLONE_NEWNET) < 0) err = errno;
+    int sk = err ? -1 : ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (!err && sk < 0) err = errno;
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK;  // nl_pid 0: the kernel picks a free port
+    if (!err && ::bind(sk, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) err = errno;
+    (void)commands::send_fd(theirs.get(), err ? -1 : sk, &err, sizeof err);
+    ::_exit(0);
+  }
+  theirs.reset();
+  int err = 0;
+  auto fd = commands::recv_fd(ours.get(), &err, sizeof err);
+  (void)wait_for(pid);
+  if (!fd) return unexpected(with_context(fd.error(), "netlink: socket in the container's network namespace"));
+  if (err != 0 || !*fd) return fail(err ? err : EIO, "netlink: enter the container's user and network namespaces");
+  nl_sock* sk = nl_socket_alloc();
+  if (!sk) return fail(ENOMEM, "netlink: allocate a socket");
+  if (int e = nl_socket_set_fd(sk, NETLINK_ROUTE, fd->get()); e < 0) {
+    nl_socket_free(sk);
+    return unexpected(nl_error(e, "netlink: use the container's socket"));
+  }
+  (void)fd->release();  // the nl_sock owns it now
+  return Netlink(sk);
 }
 
 Netlink& Netlink::operator=(Netlink&& o) noexcept {

@@ -47,6 +47,12 @@ class Netlink {
  public:
   static Result<Netlink> open();
   static Result<Netlink> open_in(int netns_fd);
+  // For a monitor without privilege on the host (an unprivileged user's):
+  // a short-lived child joins the container's user namespace (which the
+  // caller owns) and then its network namespace, makes the socket there and
+  // hands it back. The caller, as owner of that user namespace, may then
+  // configure the container's interfaces through it.
+  static Result<Netlink> open_in_userns(int userns_fd, int netns_fd);
 
   Netlink(Netlink&& o) noexcept : sk_(std::exchange(o.sk_, nullptr)) {}
   Netlink& operator=(Netlink&& o) noexcept;

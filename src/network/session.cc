@@ -3,6 +3,7 @@
 #include "network/session.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <map>
 #include <optional>
@@ -56,7 +57,8 @@ struct Session::State {
   bool stopped = false;
 };
 
-Session::Session(const config::Conf& conf, hooks::HookEnv env) : conf_(conf), env_(std::move(env)) {}
+Session::Session(const config::Conf& conf, hooks::HookEnv env, std::string lxcpath)
+    : conf_(conf), env_(std::move(env)), lxcpath_(std::move(lxcpath)), unprivileged_(::geteuid() != 0) {}
 
 Session::~Session() { teardown(); }
 
@@ -76,6 +78,12 @@ Result<void> Session::check() const {
     const std::string& name = names[k++];
     if (d.type.empty()) return fail(EINVAL, key + ".type is not set");
     if (d.type == "none" || d.type == "empty") continue;
+    if (unprivileged_) {
+      Iface i;
+      i.dev = &d;
+      i.key = key;
+      if (auto r = check_unprivileged(i); !r) return r;
+    }
     if (auto [it, fresh] = seen_name.emplace(name, key); !fresh)
       return fail(EINVAL, key + ".name = " + name + ": " + it->second + " has that name already");
     if (!d.veth_pair.empty())
@@ -120,7 +128,14 @@ Result<void> Session::attach(pid_t pid) {
   // enter the namespace: setns wants CAP_SYS_ADMIN where the caller is).
   bool configures_inside = false;
   for (const auto& [idx, d] : conf_.net) configures_inside |= d.type != "none" && d.type != "empty";
-  if (configures_inside) {
+  if (configures_inside && unprivileged_) {
+    std::string upath = "/proc/" + std::to_string(pid) + "/ns/user";
+    UniqueFd userns(::open(upath.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!userns) return fail_sys("network: open " + upath);
+    auto inside = Netlink::open_in_userns(userns.get(), st->netns.get());
+    if (!inside) return unexpected(inside.error());
+    st->inside = std::move(*inside);
+  } else if (configures_inside) {
     auto inside = Netlink::open_in(st->netns.get());
     if (!inside) return unexpected(inside.error());
     st->inside = std::move(*inside);
@@ -134,13 +149,17 @@ Result<void> Session::attach(pid_t pid) {
     i.dev = &d;
     i.key = "lxc.net." + std::to_string(idx);
     i.inside_name = names[k++];
+    i.unprivileged = unprivileged_;
     if (d.type != "none") st->ifaces.push_back(std::move(i));
   }
   // From here on a failure must undo what was made.
   state_ = std::move(st);
   env_.init_pid = -1;  // as LXC: script.up runs before LXC_PID is known
   for (auto& i : state_->ifaces) {
-    if (auto r = create_iface(*state_->host, i, pid); !r) return r;
+    if (auto r = unprivileged_ ? create_iface_unprivileged(i, pid, lxcpath_, env_.name)
+                               : create_iface(*state_->host, i, pid);
+        !r)
+      return r;
     if (i.dev->type != "empty")
       if (auto r = configure_inside(*state_->host, *state_->inside, i); !r) return r;
     if (auto r = run_script(conf_, env_, i, true); !r) return r;

@@ -12,8 +12,9 @@
 // The destructor tears down whatever is still attached, so an early return
 // of the start sequence leaves nothing behind. Everything runs in the
 // monitor; the container's namespace is reached through a netlink socket
-// opened inside it (Netlink::open_in) and the netns fd is kept until the
-// teardown, so a phys interface can still be taken back after init exited.
+// opened inside it (Netlink::open_in, or open_in_userns for an unprivileged
+// monitor) and the netns fd is kept until the teardown, so a phys interface
+// can still be taken back after init exited.
 #pragma once
 
 #include <sys/types.h>
@@ -31,7 +32,10 @@ class Session {
  public:
   // env: what script.up/script.down get besides the LXC_NET_* variables
   // (LXC_NAME, LXC_CONFIG_FILE, LXC_ROOTFS_MOUNT...); init_pid is filled in.
-  Session(const config::Conf& conf, hooks::HookEnv env);
+  // A monitor that is not root on the host works as an unprivileged one:
+  // veth through lxc-user-nic (given lxcpath and env.name), the rest from
+  // inside the container's user namespace.
+  Session(const config::Conf& conf, hooks::HookEnv env, std::string lxcpath);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -62,6 +66,8 @@ class Session {
   struct State;
   const config::Conf& conf_;
   hooks::HookEnv env_;
+  std::string lxcpath_;
+  bool unprivileged_;
   std::unique_ptr<State> state_;
 };
 

@@ -358,7 +358,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   hooks::HookEnv henv = hooks::hook_env_from_conf(conf, name, cfg.path(), rootfs);
   // net: the container's interfaces, checked before anything is made; each
   // boot attaches them, each stop (and the destructor) tears them down.
-  network::Session net(conf, henv);
+  network::Session net(conf, henv, lxcpath);
   if (ns->netns)
     if (auto r = net.check(); !r) return unexpected(r.error());
   if (auto r = hooks::run_hooks(conf, config::HookType::PreStart, henv); !r) return unexpected(r.error());

@@ -81,16 +81,8 @@ Result<UniqueFd> lock_db(const std::string& path) {
 }
 
 Result<std::string> read_fd(int fd, const std::string& what) {
-  std::string out;
-  char buf[4096];
   if (::lseek(fd, 0, SEEK_SET) < 0) return fail_sys("seek " + what);
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_sys("read " + what);
-    if (n == 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  return read_to_end(fd, what);
 }
 
 Result<void> rewrite_fd(int fd, const std::string& text, const std::string& what) {

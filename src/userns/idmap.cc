@@ -68,22 +68,11 @@ Result<void> write_with_helper(const std::string& helper, pid_t pid, const std::
   std::string cmdline = join(args, " ");
   kLog.debug("running {}", cmdline);
 
-  auto child = spawn_piped(helper, argv.data(), environ, true);
-  if (!child) return unexpected(child.error());
-
-  std::string out;
-  char buf[512];
-  for (;;) {
-    ssize_t n = ::read(child->out.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (out.size() < 4096) out.append(buf, static_cast<size_t>(n));
-  }
-  auto waited = wait_for(child->pid);
-  if (!waited) return unexpected(waited.error());
-  const int status = *waited;
+  auto ran = run_captured(helper, argv.data(), environ);
+  if (!ran) return unexpected(ran.error());
+  const int status = ran->status;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  std::string why(trim(out));
+  std::string why(trim(ran->output));
   std::replace(why.begin(), why.end(), '\n', ' ');
   if (why.empty()) why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed";
   return fail(EPERM, cmdline + " failed: " + why);
