@@ -22,7 +22,9 @@ namespace {
 constexpr log::Logger kLog("monitor");
 
 void set_client_timeout(int fd) {
-  struct timeval tv {1, 0};
+  struct timeval tv {
+    1, 0
+  };
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
@@ -44,7 +46,10 @@ void Monitor::block_signals() {
 }
 
 Monitor::Monitor(std::string name, std::string lxcpath, const config::Conf& conf, UniqueFd listener)
-    : name_(std::move(name)), lxcpath_(std::move(lxcpath)), conf_(conf), listener_(std::move(listener)),
+    : name_(std::move(name)),
+      lxcpath_(std::move(lxcpath)),
+      conf_(conf),
+      listener_(std::move(listener)),
       ring_(conf.console_buffer_size.value_or(0)) {
   block_signals();
   sigset_t set = monitor_signals();
@@ -55,6 +60,14 @@ void Monitor::set_console(UniqueFd master, bool proxy_stdio) {
   console_ = std::move(master);
   proxy_stdio_ = proxy_stdio;
   stdin_open_ = proxy_stdio;
+}
+
+Result<void> Monitor::set_console_device(UniqueFd fd) {
+  auto raw = console::RawMode::enter(fd.get());
+  if (!raw) return unexpected(raw.error());
+  device_raw_ = std::move(*raw);
+  device_ = std::move(fd);
+  return {};
 }
 
 void Monitor::set_console_log(const std::string& path) {
@@ -118,6 +131,17 @@ void Monitor::pump_stdin() {
   ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
   if (n <= 0) {
     stdin_open_ = false;
+    return;
+  }
+  [[maybe_unused]] auto r = commands::write_all(console_.get(), buf, static_cast<size_t>(n));
+}
+
+void Monitor::pump_device() {
+  char buf[4096];
+  ssize_t n = ::read(device_.get(), buf, sizeof buf);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n <= 0) {
+    release_console_device();  // hung up: the console goes on without it
     return;
   }
   [[maybe_unused]] auto r = commands::write_all(console_.get(), buf, static_cast<size_t>(n));
@@ -187,8 +211,10 @@ void Monitor::handle_client(int fd) {
       break;
     case Cmd::GetConfigItem: {
       auto v = config::get_item(conf_, data);
-      if (v) (void)commands::send_response(fd, 0, *v);
-      else (void)commands::send_response(fd, -(v.error().code ? v.error().code : EINVAL), v.error().what);
+      if (v)
+        (void)commands::send_response(fd, 0, *v);
+      else
+        (void)commands::send_response(fd, -(v.error().code ? v.error().code : EINVAL), v.error().what);
       break;
     }
     case Cmd::GetConfigItems: {
@@ -245,8 +271,12 @@ void Monitor::console_output(const char* buf, size_t len) {
   ring_.write(buf, len);
   console_log_.write(std::string_view(buf, len));
   if (proxy_stdio_) (void)commands::write_all(STDOUT_FILENO, buf, len);
+  // Non-blocking: a terminal that does not take output loses it.
+  if (device_) [[maybe_unused]]
+    ssize_t w = ::write(device_.get(), buf, len);
   // Non-blocking: a client that stops reading loses output, not the monitor.
-  if (console_peer_) [[maybe_unused]] ssize_t w = ::write(console_peer_.get(), buf, len);
+  if (console_peer_) [[maybe_unused]]
+    ssize_t w = ::write(console_peer_.get(), buf, len);
 }
 
 // A pty whose master goes to the console's client; the monitor copies
@@ -277,7 +307,8 @@ void Monitor::handle_console_request(int fd, int64_t arg) {
     for (int64_t i = 1; i <= max && n == -1; ++i)
       if (!busy(i)) n = i;
     if (n == -1) {
-      (void)commands::send_response(fd, -EBUSY, max ? "all ttys are busy" : "the container has no tty (lxc.tty.max = 0)");
+      (void)commands::send_response(fd, -EBUSY,
+                                    max ? "all ttys are busy" : "the container has no tty (lxc.tty.max = 0)");
       return;
     }
   }
@@ -287,8 +318,9 @@ void Monitor::handle_console_request(int fd, int64_t arg) {
     return;
   }
   if (busy(n)) {
-    (void)commands::send_response(fd, -EBUSY, (n ? "tty " + std::to_string(n) : std::string("the console")) +
-                                                  " is in use by another lxc-console");
+    (void)commands::send_response(
+        fd, -EBUSY,
+        (n ? "tty " + std::to_string(n) : std::string("the console")) + " is in use by another lxc-console");
     return;
   }
   UniqueFd proxy_master;
@@ -362,6 +394,11 @@ int Monitor::run() {
       stdin_idx = static_cast<int>(fds.size());
       fds.push_back({STDIN_FILENO, POLLIN, 0});
     }
+    int device_idx = -1;
+    if (device_ && console_) {
+      device_idx = static_cast<int>(fds.size());
+      fds.push_back({device_.get(), POLLIN, 0});
+    }
     size_t clients_idx = fds.size();
     for (auto& c : state_clients_) fds.push_back({c.fd.get(), POLLIN, 0});
     size_t console_clients_idx = fds.size();
@@ -397,7 +434,8 @@ int Monitor::run() {
       }
     }
     if (console_idx >= 0 && !init_exited_ && (fds[console_idx].revents & (POLLIN | POLLHUP))) {
-      if (fds[console_idx].revents & POLLIN) pump_console();
+      if (fds[console_idx].revents & POLLIN)
+        pump_console();
       else {
         // No slave open (yet, or init just died): avoid spinning on POLLHUP,
         // but wake at once for init's SIGCHLD, which ends the run.
@@ -406,6 +444,7 @@ int Monitor::run() {
       }
     }
     if (stdin_idx >= 0 && (fds[stdin_idx].revents & (POLLIN | POLLHUP))) pump_stdin();
+    if (device_idx >= 0 && (fds[device_idx].revents & (POLLIN | POLLHUP | POLLERR))) pump_device();
     for (size_t i = clients_idx; i < fds.size(); ++i) {
       if (fds[i].revents & (POLLHUP | POLLERR | POLLIN)) state_clients_[i - clients_idx].fd.reset();
     }

@@ -44,6 +44,14 @@ class Monitor {
   // The console pty master; with proxy_stdio its traffic also goes to and
   // from this process's stdin/stdout (lxc-start -F).
   void set_console(UniqueFd master, bool proxy_stdio);
+  // A terminal (lxc-start -c, lxc.console.path) that the console is proxied
+  // to and from, in raw mode until the monitor ends.
+  Result<void> set_console_device(UniqueFd fd);
+  // Gives that terminal back as it was (before STOPPED is reported).
+  void release_console_device() {
+    device_raw_.restore();
+    device_.reset();
+  }
   void set_console_log(const std::string& path);
   void add_tty(UniqueFd master) { ttys_.push_back(std::move(master)); }
   void set_hooks(MonitorHooks h) { hooks_ = std::move(h); }
@@ -71,6 +79,7 @@ class Monitor {
   // ---- end console and ttys ----
   void pump_console();
   void pump_stdin();
+  void pump_device();
   bool reap();
 
   std::string name_;
@@ -86,6 +95,8 @@ class Monitor {
   UniqueFd console_;
   bool proxy_stdio_ = false;
   bool stdin_open_ = false;
+  UniqueFd device_;  // set_console_device's terminal
+  console::RawMode device_raw_;
   console::LogFile console_log_;
   console::RingBuffer ring_;
   std::vector<UniqueFd> ttys_;

@@ -97,8 +97,10 @@ std::pair<uid_t, gid_t> container_root(const config::Conf& conf) {
   gid_t gid = 0;
   for (const auto& m : conf.idmaps) {
     if (m.nsid != 0) continue;
-    if (m.type == 'u') uid = static_cast<uid_t>(m.hostid);
-    else gid = static_cast<gid_t>(m.hostid);
+    if (m.type == 'u')
+      uid = static_cast<uid_t>(m.hostid);
+    else
+      gid = static_cast<gid_t>(m.hostid);
   }
   return {uid, gid};
 }
@@ -106,7 +108,8 @@ std::pair<uid_t, gid_t> container_root(const config::Conf& conf) {
 // The host id that an id inside the container maps to, if any.
 std::optional<unsigned> host_id(const config::Conf& conf, char type, unsigned nsid) {
   for (const auto& m : conf.idmaps)
-    if (m.type == type && nsid >= m.nsid && nsid - m.nsid < m.range) return static_cast<unsigned>(m.hostid + (nsid - m.nsid));
+    if (m.type == type && nsid >= m.nsid && nsid - m.nsid < m.range)
+      return static_cast<unsigned>(m.hostid + (nsid - m.nsid));
   return std::nullopt;
 }
 
@@ -216,8 +219,10 @@ Result<SharedNamespaces> open_shared(const config::Conf& conf, const StartOption
     if (flag == CLONE_NEWNET) ns.netns = false;
     if (flag == CLONE_NEWCGROUP) ns.cgroupns = false;
     if (flag == CLONE_NEWUTS) new_utsns = false;
-    if (flag == CLONE_NEWPID) shared.pid = std::move(*fd);
-    else shared.fds.emplace_back(std::move(*fd), flag);
+    if (flag == CLONE_NEWPID)
+      shared.pid = std::move(*fd);
+    else
+      shared.fds.emplace_back(std::move(*fd), flag);
   }
   return shared;
 }
@@ -271,7 +276,8 @@ Result<UniqueFd> enter_time_ns(const config::Conf& conf) {
 }
 
 void restore_time_ns(const UniqueFd& orig) {
-  if (orig && ::setns(orig.get(), CLONE_NEWTIME) < 0) kLog.warn("cannot return to the host's time namespace: {}", std::strerror(errno));
+  if (orig && ::setns(orig.get(), CLONE_NEWTIME) < 0)
+    kLog.warn("cannot return to the host's time namespace: {}", std::strerror(errno));
 }
 
 // Clones the container's init running child_main(spec); pid and pidfd of it.
@@ -379,8 +385,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   // unit): joining and leaving a cgroup would cost two RCU grace periods per
   // run. It moves anyway where cgroup2 requires it or lxc.cgroup.dir.monitor
   // asks for it.
-  const bool monitor_cgroup =
-      opts.daemonize || cg->monitor_enters_first() || !conf.cgroup_dir_monitor.empty();
+  const bool monitor_cgroup = opts.daemonize || cg->monitor_enters_first() || !conf.cgroup_dir_monitor.empty();
   if (monitor_cgroup)
     if (auto r = cgstep(cg->create_monitor()); !r) return unexpected(r.error());
   bool monitor_in_cgroup = !monitor_cgroup;
@@ -396,13 +401,24 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
 
   // Console and ttys: ptys allocated here, masters kept by the monitor for
   // the whole run (a reboot reopens the slaves by path).
-  bool want_console = !opts.execute && conf.console_path != "none";
+  // lxc-start -c (or lxc.console.path) names a terminal the console is
+  // proxied to instead of lxc-start -F's stdio, as LXC's peer terminal.
+  const std::string& console_path = opts.console_path.empty() ? conf.console_path : opts.console_path;
+  bool want_console = !opts.execute && console_path != "none";
   console::Pty console;
+  UniqueFd console_device;
+  if (want_console && !console_path.empty()) {
+    const std::string what = opts.console_path.empty() ? "lxc.console.path = " + console_path : "-c " + console_path;
+    console_device.reset(::open(console_path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
+    if (!console_device) return fail_sys(what + ": open the console's terminal");
+    if (!::isatty(console_device.get())) return fail(ENOTTY, what + ": not a terminal");
+  }
   if (want_console) {
     auto p = console::open_pty();
     if (!p) return unexpected(with_context(p.error(), "console"));
     console = std::move(*p);
-    if (::isatty(STDIN_FILENO) && !opts.daemonize) console::copy_winsize(STDIN_FILENO, console.master.get());
+    int size_from = console_device ? console_device.get() : (!opts.daemonize ? STDIN_FILENO : -1);
+    if (size_from >= 0 && ::isatty(size_from)) console::copy_winsize(size_from, console.master.get());
   }
   std::vector<console::Pty> ttys;
   for (uint64_t i = 0; i < conf.tty_max; ++i) {
@@ -421,12 +437,15 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   Monitor::block_signals();
   Monitor monitor(name, lxcpath, conf, std::move(*listener));
   if (want_console) {
-    monitor.set_console(std::move(console.master), !opts.daemonize);
+    monitor.set_console(std::move(console.master), !opts.daemonize && !console_device);
+    if (console_device)
+      if (auto r = monitor.set_console_device(std::move(console_device)); !r)
+        return unexpected(with_context(r.error(), "console"));
     monitor.set_console_log(!opts.console_log.empty() ? opts.console_log : conf.console_logfile);
   }
   for (auto& t : ttys) monitor.add_tty(std::move(t.master));
-  monitor.set_hooks(MonitorHooks{[&] { return cg->freeze(); }, [&] { return cg->thaw(); },
-                                 [&] { return cg->serialize(); }});
+  monitor.set_hooks(
+      MonitorHooks{[&] { return cg->freeze(); }, [&] { return cg->thaw(); }, [&] { return cg->serialize(); }});
 
   // One boot: from a fresh payload cgroup to init exec'd. The first runs
   // in the payload cgroup made above; a reboot makes it again.
@@ -497,9 +516,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     } else if (ns->userns && !cg->nodes().empty()) {
       // An unprivileged user's delegated cgroup goes to the container's root
       // from inside its id mapping, where that root is 0.
-      auto r = userns::run_mapped(
-          conf.idmaps, std::function<Result<void>()>([&] { return cg->chown_payload(0, 0); }),
-          "give the container's cgroup to its root");
+      auto r = userns::run_mapped(conf.idmaps, std::function<Result<void>()>([&] { return cg->chown_payload(0, 0); }),
+                                  "give the container's cgroup to its root");
       if (auto c = cgstep(std::move(r)); !c) return unexpected(c.error());
     }
     if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
@@ -566,6 +584,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   // lxc.ephemeral: the container goes with its run (before STOPPED, so that
   // whoever waits for STOPPED finds it gone).
   if (conf.ephemeral && opts.on_ephemeral_stop) opts.on_ephemeral_stop();
+  monitor.release_console_device();
   monitor.set_state(State::Stopped);
   net.teardown();  // net: the veth host ends (a kernel grace period each) need not delay STOPPED
   if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
@@ -574,7 +593,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
 
 }  // namespace
 
-Result<int> start(const std::string& name, const std::string& lxcpath, config::ConfigFile cfg, const StartOptions& opts) {
+Result<int> start(const std::string& name, const std::string& lxcpath, config::ConfigFile cfg,
+                  const StartOptions& opts) {
   if (!opts.daemonize) return run_monitor(name, lxcpath, cfg, opts, -1);
 
   int pipefd[2];

@@ -3,7 +3,8 @@
 # clear error and is free again once its client left; without -t the first
 # free tty is taken; -t 0 is /dev/console (proxied by the monitor, which
 # still logs it); lxc.console.logfile with lxc.console.size and
-# lxc.console.rotate.
+# lxc.console.rotate; lxc-start -c TERMINAL and lxc.console.path put the
+# console on that terminal (raw while it runs, as it was afterwards).
 . "$(dirname "$0")/lib.sh"
 need_root
 [ -x /bin/busybox ] || skip "busybox-static is not installed"
@@ -89,5 +90,34 @@ wait_pane two "Connected to tty 1" || fail_check "no console on tty 1"
 expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${L[@]}" -k
 if wait_pane two "last-rc=0"; then pass "lxc-console ends with the container"; else fail_check "still attached"; fi
 expect_eq "no lxc-console left" "" "$(pgrep -f "lxc-console ${L[*]}" || true)"
+
+# lxc-start -c: the console on another terminal (a pane that only sleeps).
+"${T[@]}" new-session -d -s dev -x 100 -y 30 "sleep 600"
+tty=$("${T[@]}" display -p -t dev '#{pane_tty}')
+sleep 0.5  # tmux finishes setting up the pane's terminal (IUTF8) after it starts
+before=$(stty -g -F "$tty")
+expect_rc "lxc-start -c $tty" 0 "$BIN/lxc-start" "${L[@]}" -d -c "$tty"
+if wait_pane dev "Please press Enter to activate this console"; then pass "-c: the console shows on $tty"; else
+  fail_check "-c: $("${T[@]}" capture-pane -p -t dev)"; fi
+expect_eq "-c: the terminal is raw while the container runs" "yes" \
+  "$([ "$(stty -g -F "$tty")" != "$before" ] && echo yes || echo no)"
+"${T[@]}" send-keys -t dev Enter
+sleep 0.5
+"${T[@]}" send-keys -t dev "echo typed-on-dev > /dev-marker" Enter
+for _ in $(seq 30); do [ -s "$lp/$name/rootfs/dev-marker" ] && break; sleep 0.1; done
+expect_eq "-c: what is typed there reaches the console's shell" "typed-on-dev" "$(cat "$lp/$name/rootfs/dev-marker" 2>/dev/null)"
+expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${L[@]}" -k
+expect_eq "-c: the terminal's settings are back" "$before" "$(stty -g -F "$tty")"
+# The same from the config; a path that is no terminal fails the start.
+echo "lxc.console.path = $tty" >>"$lp/$name/config"
+expect_rc "lxc.console.path = $tty" 0 "$BIN/lxc-start" "${L[@]}" -d
+expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${L[@]}" -k
+sed -i "s|^lxc.console.path = .*|lxc.console.path = /etc/hostname|" "$lp/$name/config"
+rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d 2>&1) || rc=$?
+expect_eq "lxc.console.path = a file: the start fails" 1 "$rc"
+expect_contains "... naming the key" "lxc.console.path = /etc/hostname: not a terminal" "$err"
+rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d -c /no/such/tty 2>&1) || rc=$?
+expect_eq "-c with a missing path: the start fails" 1 "$rc"
+expect_contains "... naming it" "-c /no/such/tty" "$err"
 expect_nothing_left "$name" "$lp"
 finish
