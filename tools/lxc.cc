@@ -36,7 +36,7 @@ constexpr Tool kTools[] = {
     {"lxc-snapshot", lxc::tools::lxc_snapshot_main},
     {"lxc-start", lxc::tools::lxc_start_main},
     {"lxc-stop", lxc::tools::lxc_stop_main},
-    {"lxc-top", nullptr},
+    {"lxc-top", lxc::tools::lxc_top_main},
     {"lxc-unfreeze", lxc::tools::lxc_unfreeze_main},
     {"lxc-unshare", lxc::tools::lxc_unshare_main},
     {"lxc-update-config", lxc::tools::lxc_update_config_main},

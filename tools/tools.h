@@ -22,6 +22,7 @@ int lxc_monitor_main(int argc, char** argv);
 int lxc_snapshot_main(int argc, char** argv);
 int lxc_start_main(int argc, char** argv);
 int lxc_stop_main(int argc, char** argv);
+int lxc_top_main(int argc, char** argv);
 int lxc_unfreeze_main(int argc, char** argv);
 int lxc_unshare_main(int argc, char** argv);
 int lxc_user_nic_main(int argc, char** argv);

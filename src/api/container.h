@@ -88,8 +88,13 @@ class Container {
   // Addresses of the container's interfaces, lo excluded (family 0: both).
   // init_pid, when the caller has it already, saves asking the monitor.
   std::vector<std::string> ips(int family = 0, std::optional<pid_t> init_pid = {}) const;
+  // Resource use from the container's cgroups (see cgroups::Stats for the
+  // files); a field is empty when the host has no such counter.
   struct Stats {
     std::optional<uint64_t> cpu_ns, blkio_bytes, memory_bytes, kmem_bytes;
+    std::optional<uint64_t> cpu_user_ns, cpu_system_ns;  // lxc-top's CPU Sys and CPU User
+    std::optional<uint64_t> blkio_read_bytes, blkio_write_bytes, blkio_ios;
+    std::optional<uint64_t> swap_bytes;  // cgroup1: memory+swap (memsw); cgroup2: swap only
   };
   Result<Stats> stats() const;
 

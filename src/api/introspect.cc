@@ -95,7 +95,18 @@ Result<Container::Stats> Container::stats() const {
   if (!cg) return unexpected(cg.error());
   auto s = cg->stats();
   if (!s) return unexpected(s.error());
-  return Stats{s->cpu_ns, s->blkio_bytes, s->memory_bytes, s->kmem_bytes};
+  Stats out;
+  out.cpu_ns = s->cpu_ns;
+  out.cpu_user_ns = s->cpu_user_ns;
+  out.cpu_system_ns = s->cpu_system_ns;
+  out.blkio_bytes = s->blkio_bytes;
+  out.blkio_read_bytes = s->blkio_read_bytes;
+  out.blkio_write_bytes = s->blkio_write_bytes;
+  out.blkio_ios = s->blkio_ios;
+  out.memory_bytes = s->memory_bytes;
+  out.kmem_bytes = s->kmem_bytes;
+  out.swap_bytes = s->swap_bytes;
+  return out;
 }
 
 }  // namespace lxc::api

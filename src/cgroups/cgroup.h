@@ -133,13 +133,18 @@ enum class Stage : uint8_t {
   Devices,
 };
 
-// For lxc-info; a field is empty when the host has no such counter.
+// For lxc-info and lxc-top; a field is empty when the host has no such counter.
 struct Stats {
-  std::optional<uint64_t> cpu_ns;        // cpuacct.usage / cpu.stat usage_usec * 1000
+  std::optional<uint64_t> cpu_ns;         // cpuacct.usage / cpu.stat usage_usec * 1000
+  std::optional<uint64_t> cpu_user_ns;    // cpuacct.stat user (USER_HZ ticks) / cpu.stat user_usec
+  std::optional<uint64_t> cpu_system_ns;  // cpuacct.stat system / cpu.stat system_usec
   std::optional<uint64_t> memory_bytes;  // memory.usage_in_bytes / memory.current
   std::optional<uint64_t> kmem_bytes;    // memory.kmem.usage_in_bytes / memory.stat kernel
   std::optional<uint64_t> swap_bytes;    // memory.memsw.usage_in_bytes (memory+swap) / memory.swap.current
   std::optional<uint64_t> blkio_bytes;   // blkio.throttle.io_service_bytes Total / io.stat rbytes+wbytes
+  std::optional<uint64_t> blkio_read_bytes;   // io_service_bytes Read lines / io.stat rbytes
+  std::optional<uint64_t> blkio_write_bytes;  // io_service_bytes Write lines / io.stat wbytes
+  std::optional<uint64_t> blkio_ios;          // blkio.throttle.io_serviced Total / io.stat rios+wios
   std::optional<uint64_t> pids;          // pids.current
 };
 

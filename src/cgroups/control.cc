@@ -369,10 +369,21 @@ Result<Stats> Cgroup::stats() const {
     return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
   };
   Stats s;
+  auto usec_to_ns = [](std::optional<uint64_t> us) { return us ? std::optional<uint64_t>(*us * 1000) : std::nullopt; };
   if (auto t = v1_file("cpuacct", "cpuacct.usage"))
     s.cpu_ns = parse_u64_value(*t);
   else if (auto t2 = v2_file("cpu.stat"))
-    if (auto us = parse_keyed(*t2, "usage_usec")) s.cpu_ns = *us * 1000;
+    s.cpu_ns = usec_to_ns(parse_keyed(*t2, "usage_usec"));
+  if (auto t = v1_file("cpuacct", "cpuacct.stat")) {
+    // cpuacct.stat counts in USER_HZ ticks, whatever the kernel's HZ.
+    const long hz = ::sysconf(_SC_CLK_TCK);
+    const uint64_t ns_per_tick = 1000000000ull / static_cast<uint64_t>(hz > 0 ? hz : 100);
+    if (auto v = parse_keyed(*t, "user")) s.cpu_user_ns = *v * ns_per_tick;
+    if (auto v = parse_keyed(*t, "system")) s.cpu_system_ns = *v * ns_per_tick;
+  } else if (auto t2 = v2_file("cpu.stat")) {
+    s.cpu_user_ns = usec_to_ns(parse_keyed(*t2, "user_usec"));
+    s.cpu_system_ns = usec_to_ns(parse_keyed(*t2, "system_usec"));
+  }
   if (auto t = v1_file("memory", "memory.usage_in_bytes"))
     s.memory_bytes = parse_u64_value(*t);
   else if (auto t2 = v2_file("memory.current"))
@@ -385,10 +396,18 @@ Result<Stats> Cgroup::stats() const {
     s.swap_bytes = parse_u64_value(*t);
   else if (auto t2 = v2_file("memory.swap.current"))
     s.swap_bytes = parse_u64_value(*t2);
-  if (auto t = v1_file("blkio", "blkio.throttle.io_service_bytes"))
+  if (auto t = v1_file("blkio", "blkio.throttle.io_service_bytes")) {
     s.blkio_bytes = parse_blkio_total(*t);
-  else if (auto t2 = v2_file("io.stat"))
+    s.blkio_read_bytes = parse_blkio_op(*t, "Read");
+    s.blkio_write_bytes = parse_blkio_op(*t, "Write");
+    if (auto ios = v1_file("blkio", "blkio.throttle.io_serviced")) s.blkio_ios = parse_blkio_total(*ios);
+  } else if (auto t2 = v2_file("io.stat")) {
     s.blkio_bytes = parse_io_stat_bytes(*t2);
+    s.blkio_read_bytes = parse_io_stat_field(*t2, "rbytes");
+    s.blkio_write_bytes = parse_io_stat_field(*t2, "wbytes");
+    auto r = parse_io_stat_field(*t2, "rios"), w = parse_io_stat_field(*t2, "wios");
+    if (r && w) s.blkio_ios = *r + *w;
+  }
   if (auto t = v1_file("pids", "pids.current"))
     s.pids = parse_u64_value(*t);
   else if (auto t2 = v2_file("pids.current"))

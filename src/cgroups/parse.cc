@@ -122,6 +122,31 @@ std::optional<uint64_t> parse_io_stat_bytes(std::string_view text) {
   return total;
 }
 
+std::optional<uint64_t> parse_blkio_op(std::string_view text, std::string_view op) {
+  uint64_t total = 0;
+  for (std::string_view line : lines(text)) {
+    auto f = fields_of(trim(line));
+    if (f.size() != 3 || f[1] != op) continue;
+    auto v = parse_u64(f[2]);
+    if (!v) return std::nullopt;
+    total += *v;
+  }
+  return total;
+}
+
+std::optional<uint64_t> parse_io_stat_field(std::string_view text, std::string_view key) {
+  uint64_t total = 0;
+  for (std::string_view line : lines(text)) {
+    for (std::string_view tok : fields_of(trim(line))) {
+      if (tok.size() <= key.size() || !tok.starts_with(key) || tok[key.size()] != '=') continue;
+      auto v = parse_u64(tok.substr(key.size() + 1));
+      if (!v) return std::nullopt;
+      total += *v;
+    }
+  }
+  return total;
+}
+
 std::optional<std::vector<bool>> parse_cpulist(std::string_view text) {
   constexpr uint64_t kMaxCpus = 1u << 16;
   std::vector<bool> cpus;

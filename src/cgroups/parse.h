@@ -38,6 +38,11 @@ std::optional<uint64_t> parse_u64_value(std::string_view text);          // "123
 std::optional<uint64_t> parse_keyed(std::string_view text, std::string_view key);  // "usage_usec 5\n..."
 std::optional<uint64_t> parse_blkio_total(std::string_view text);       // blkio.throttle.io_service_bytes "Total N"
 std::optional<uint64_t> parse_io_stat_bytes(std::string_view text);     // io.stat: sum of rbytes= and wbytes=
+// blkio.throttle.io_service_bytes / io_serviced: the sum of the "MAJ:MIN OP N"
+// lines of one OP ("Read", "Write"), over every device.
+std::optional<uint64_t> parse_blkio_op(std::string_view text, std::string_view op);
+// io.stat: the sum of KEY=N ("rbytes", "wios") over every device.
+std::optional<uint64_t> parse_io_stat_field(std::string_view text, std::string_view key);
 
 // cpu lists as in cpuset.cpus and /sys/devices/system/cpu/isolated: "0-3,8,10-11".
 // nullopt on a malformed list; an empty or blank text is an empty set.

@@ -375,6 +375,18 @@ TEST(CgroupParse, StatsFiles) {
                                 "254:0 rbytes=1 wbytes=2 rios=1 wios=1 dbytes=7 dios=1\n"),
             123u);
   EXPECT_EQ(parse_io_stat_bytes(""), 0u);
+  // lxc-top's read/write split and I/O counts.
+  const char* v1 = "8:0 Read 4096\n8:0 Write 512\n8:0 Total 4608\n8:16 Read 4\n8:16 Write 0\nTotal 4612\n";
+  EXPECT_EQ(parse_blkio_op(v1, "Read"), 4100u);
+  EXPECT_EQ(parse_blkio_op(v1, "Write"), 512u);
+  EXPECT_EQ(parse_blkio_op("Total 0\n", "Read"), 0u);
+  EXPECT_EQ(parse_blkio_op("8:0 Read x\n", "Read"), std::nullopt);
+  const char* v2 = "8:0 rbytes=100 wbytes=20 rios=3 wios=1 dbytes=0 dios=0\n254:0 rbytes=1 wbytes=2 rios=1 wios=1\n";
+  EXPECT_EQ(parse_io_stat_field(v2, "rbytes"), 101u);
+  EXPECT_EQ(parse_io_stat_field(v2, "wbytes"), 22u);
+  EXPECT_EQ(parse_io_stat_field(v2, "rios"), 4u);
+  EXPECT_EQ(parse_io_stat_field(v2, "ios"), 0u);  // a whole key, not a suffix
+  EXPECT_EQ(parse_io_stat_field("", "wios"), 0u);
 }
 
 TEST(CgroupParse, CpuLists) {

@@ -303,6 +303,8 @@ TEST_F(CgroupTree, FreezerFilesAndGetSet) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->memory_bytes, 4096u);
   EXPECT_EQ(s->cpu_ns, 7000u);  // no cpuacct v1 hierarchy here: cgroup2's cpu.stat
+  EXPECT_EQ(s->cpu_user_ns, 5000u);
+  EXPECT_EQ(s->cpu_system_ns, std::nullopt);
   EXPECT_EQ(s->pids, std::nullopt);
   EXPECT_EQ(s->blkio_bytes, std::nullopt);
 
