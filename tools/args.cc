@@ -38,9 +38,7 @@ void print_help(const ToolSpec& spec) {
 
 }  // namespace
 
-std::string CommonArgs::lxcpath() const {
-  return lxcpaths.empty() ? config::default_lxcpath() : lxcpaths.front();
-}
+std::string CommonArgs::lxcpath() const { return lxcpaths.empty() ? config::default_lxcpath() : lxcpaths.front(); }
 
 bool handle_version(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -56,10 +54,14 @@ bool handle_version(int argc, char** argv) {
 int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
   std::vector<struct option> longs = spec.long_opts;
   const struct option common[] = {
-      {"name", required_argument, nullptr, 'n'},     {"help", no_argument, nullptr, 'h'},
-      {"usage", no_argument, nullptr, kOptUsage},     {"version", no_argument, nullptr, kOptVersion},
-      {"quiet", no_argument, nullptr, 'q'},           {"logfile", required_argument, nullptr, 'o'},
-      {"logpriority", required_argument, nullptr, 'l'}, {"lxcpath", required_argument, nullptr, 'P'},
+      {"name", required_argument, nullptr, 'n'},
+      {"help", no_argument, nullptr, 'h'},
+      {"usage", no_argument, nullptr, kOptUsage},
+      {"version", no_argument, nullptr, kOptVersion},
+      {"quiet", no_argument, nullptr, 'q'},
+      {"logfile", required_argument, nullptr, 'o'},
+      {"logpriority", required_argument, nullptr, 'l'},
+      {"lxcpath", required_argument, nullptr, 'P'},
       {"rcfile", required_argument, nullptr, kOptRcfile},
   };
   for (const auto& o : common) longs.push_back(o);
@@ -73,7 +75,9 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
     int opt = getopt_long(argc, argv, shorts.c_str(), longs.data(), nullptr);
     if (opt == -1) break;
     switch (opt) {
-      case 'n': out.name = optarg; break;
+      case 'n':
+        out.name = optarg;
+        break;
       case 'h':
       case '?':
         // '?' is also what getopt returns for an unknown option (with optopt
@@ -92,8 +96,12 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
       case kOptVersion:
         std::printf("lxcpp %.*s\n", static_cast<int>(kVersion.size()), kVersion.data());
         return 0;
-      case 'q': out.quiet = true; break;
-      case 'o': out.logfile = optarg; break;
+      case 'q':
+        out.quiet = true;
+        break;
+      case 'o':
+        out.logfile = optarg;
+        break;
       case 'l':
         if (!log::parse_level(optarg)) {
           std::fprintf(stderr, "%.*s: invalid log priority \"%s\" (use 0-8 or TRACE..FATAL)\n",
@@ -102,8 +110,12 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out) {
         }
         out.logpriority = optarg;
         break;
-      case 'P': out.lxcpaths.emplace_back(optarg); break;
-      case kOptRcfile: out.rcfile = optarg; break;
+      case 'P':
+        out.lxcpaths.emplace_back(optarg);
+        break;
+      case kOptRcfile:
+        out.rcfile = optarg;
+        break;
       default:
         if (!spec.on_option || !spec.on_option(opt, optarg)) return 1;
     }
@@ -129,7 +141,7 @@ bool parse_timeout(const char* arg, long& out, std::string_view prog) {
   return true;
 }
 
-void setup_logging(const CommonArgs& args, std::string_view prog) {
+bool setup_logging(const CommonArgs& args, std::string_view prog) {
   log::Settings s;
   s.prog = std::string(prog);
   s.container = args.name;
@@ -139,8 +151,11 @@ void setup_logging(const CommonArgs& args, std::string_view prog) {
     s.level = *l;
     s.level_from_cli = true;
   }
-  if (int err = log::configure(s); err != 0 && !args.quiet)
+  int err = log::configure(s);
+  if (err == 0) return true;
+  if (!args.quiet)
     std::fprintf(stderr, "%s: cannot open log file %s: %s\n", s.prog.c_str(), args.logfile.c_str(), std::strerror(err));
+  return false;
 }
 
 }  // namespace lxc::tools

@@ -29,8 +29,8 @@ struct ToolSpec {
   std::string_view prog;   // "lxc-start"
   std::string_view usage;  // "--name=NAME [-- COMMAND]"
   std::string_view description;
-  std::string_view options_help;  // the tool's own options, one per line, as in LXC's --help
-  std::string short_opts;         // the tool's own short options in getopt syntax
+  std::string_view options_help;         // the tool's own options, one per line, as in LXC's --help
+  std::string short_opts;                // the tool's own short options in getopt syntax
   std::vector<struct option> long_opts;  // the tool's own long options (no terminator)
   // Called for each of the tool's own options; returns false for a bad value
   // (the handler prints why).
@@ -46,8 +46,9 @@ int parse_args(int argc, char** argv, const ToolSpec& spec, CommonArgs& out);
 // Prints why and returns false when arg is not one.
 bool parse_timeout(const char* arg, long& out, std::string_view prog);
 
-// Sets the loggers from -o/-l/-q.
-void setup_logging(const CommonArgs& args, std::string_view prog);
+// Sets the loggers from -o/-l/-q. False (said on stderr unless -q) when the
+// -o file cannot be opened: as LXC's tools, the caller then exits 1.
+[[nodiscard]] bool setup_logging(const CommonArgs& args, std::string_view prog);
 
 // Prints "lxcpp VERSION" when argv holds --version; used by tools that do
 // not take the common options.

@@ -151,7 +151,7 @@ int lxc_attach_main(int argc, char** argv) {
   };
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   // As LXC: attaching to only some namespaces keeps all our privileges.
   if (namespaces_given) opts.elevated = attach::kAllPrivileges;
   if (rcfile.empty()) rcfile = args.rcfile;

@@ -78,7 +78,7 @@ int lxc_autostart_main(int argc, char** argv) {
   spec.needs_name = false;
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
 
   // One action, as LXC picks it: shutdown, then kill, then reboot, else start.
   Action action = shutdown ? Action::Shutdown : kill ? Action::Kill : reboot ? Action::Reboot : Action::Start;

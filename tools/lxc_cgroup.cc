@@ -15,7 +15,7 @@ int lxc_cgroup_main(int argc, char** argv) {
                 "", "", {}, nullptr};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (args.rest.empty()) {
     std::fprintf(stderr, "lxc-cgroup: Missing state object\n");
     return 1;

@@ -47,7 +47,7 @@ int lxc_console_main(int argc, char** argv) {
                 }};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   api::Container c(args.name, args.lxcpath());
   if (!c.is_running()) {
     std::fprintf(stderr, "%s is not running\n", c.name().c_str());

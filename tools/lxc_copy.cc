@@ -178,7 +178,7 @@ int lxc_copy_main(int argc, char** argv) {
   };
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   o.hook_args = args.rest;
   o.rcfile = args.rcfile;
 

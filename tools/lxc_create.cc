@@ -186,7 +186,7 @@ int lxc_create_main(int argc, char** argv) {
     }
     return rc;
   }
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
 
   if (o.template_name.empty()) {
     kLog.error("A template must be specified");

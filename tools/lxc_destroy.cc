@@ -37,7 +37,7 @@ int lxc_destroy_main(int argc, char** argv) {
   };
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   o.rcfile = args.rcfile;
 
   api::Container c(args.name, args.lxcpath());

@@ -30,7 +30,7 @@ int lxc_device_main(int argc, char** argv) {
                 nullptr};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (::geteuid() != 0) {
     std::fprintf(stderr, "lxc-device: %s must be run as root\n", spec.prog.data());
     return 1;

@@ -44,7 +44,7 @@ int lxc_execute_main(int argc, char** argv) {
   if (!rcfile.empty()) args.rcfile = rcfile;
   opts.daemonize = daemon;
   opts.argv = args.rest;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
 
   api::Container c(args.name, args.lxcpath());
   Result<config::ConfigFile> cfg = args.rcfile.empty() && !c.is_defined()

@@ -13,7 +13,7 @@ static int freeze_tool(int argc, char** argv, bool freeze) {
                 "", "", {}, nullptr};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   api::Container c(args.name, args.lxcpath());
   if (!c.is_running()) {
     if (!args.quiet) std::fprintf(stderr, "%.*s: %s is not running\n", static_cast<int>(spec.prog.size()),

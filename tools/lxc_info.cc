@@ -51,7 +51,7 @@ int lxc_info_main(int argc, char** argv) {
                 }};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   api::Container c(args.name, args.lxcpath());
   State state = c.state();
   if (!c.is_defined() && state == State::Stopped) {

@@ -89,7 +89,7 @@ int lxc_ls_main(int argc, char** argv) {
                 false};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (filter.empty() && !args.rest.empty()) filter = args.rest.front();
   regex_t re;
   if (!filter.empty() && ::regcomp(&re, filter.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {

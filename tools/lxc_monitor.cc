@@ -53,7 +53,7 @@ int lxc_monitor_main(int argc, char** argv) {
                 /*needs_name=*/false};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (quit) return 0;
 
   std::string pattern = args.name.empty() ? ".*" : args.name;

@@ -83,7 +83,7 @@ int lxc_start_main(int argc, char** argv) {
   }
   opts.daemonize = !foreground;
   opts.argv = args.rest;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
 
   if (auto r = api::check_name(args.name); !r) {
     std::fprintf(stderr, "lxc-start: %s\n", describe(r.error()).c_str());

@@ -44,7 +44,7 @@ int lxc_stop_main(int argc, char** argv) {
       }};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (kill && (reboot || nokill || timeout != -2)) {
     std::fprintf(stderr, "lxc-stop: -k cannot be combined with -r, -t or --nokill\n");
     return 1;

@@ -263,7 +263,7 @@ int lxc_top_main(int argc, char** argv) {
                 false};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   const std::string lxcpath = args.lxcpath();
   const int max_rows = table_rows();
 

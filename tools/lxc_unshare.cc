@@ -290,7 +290,7 @@ int lxc_unshare_main(int argc, char** argv) {
       /*needs_name=*/false};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   o.argv = args.rest;
   if (o.argv.empty()) {
     error("A command to execute in the new namespace is required");

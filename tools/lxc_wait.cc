@@ -29,7 +29,7 @@ int lxc_wait_main(int argc, char** argv) {
                 }};
   CommonArgs args;
   if (int rc = parse_args(argc, argv, spec, args); rc >= 0) return rc;
-  setup_logging(args, spec.prog);
+  if (!setup_logging(args, spec.prog)) return 1;
   if (states_arg.empty()) {
     std::fprintf(stderr, "lxc-wait: missing state object (-s)\n");
     return 1;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/file.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 
@@ -32,14 +33,22 @@ State& state() {
 int syslog_priority(Level l) {
   switch (l) {
     case Level::Trace:
-    case Level::Debug: return LOG_DEBUG;
-    case Level::Info: return LOG_INFO;
-    case Level::Notice: return LOG_NOTICE;
-    case Level::Warn: return LOG_WARNING;
-    case Level::Error: return LOG_ERR;
-    case Level::Crit: return LOG_CRIT;
-    case Level::Alert: return LOG_ALERT;
-    case Level::Fatal: return LOG_EMERG;
+    case Level::Debug:
+      return LOG_DEBUG;
+    case Level::Info:
+      return LOG_INFO;
+    case Level::Notice:
+      return LOG_NOTICE;
+    case Level::Warn:
+      return LOG_WARNING;
+    case Level::Error:
+      return LOG_ERR;
+    case Level::Crit:
+      return LOG_CRIT;
+    case Level::Alert:
+      return LOG_ALERT;
+    case Level::Fatal:
+      return LOG_EMERG;
   }
   return LOG_ERR;
 }
@@ -48,7 +57,10 @@ int open_file(const std::string& path) {
   auto& st = state();
   st.file.reset();
   if (path.empty() || path == "none") return 0;
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+  int fd = ::open(path.c_str(), kFlags, 0600);
+  // As LXC, the directories up to the file are made when missing.
+  if (fd < 0 && errno == ENOENT && mkdir_p(dirname_of(path), 0755)) fd = ::open(path.c_str(), kFlags, 0600);
   if (fd < 0) return errno;
   st.file.reset(fd);
   return 0;
@@ -85,9 +97,9 @@ std::optional<Level> parse_level(std::string_view s) {
 
 std::optional<int> parse_syslog_facility(std::string_view s) {
   static constexpr std::pair<std::string_view, int> kFacilities[] = {
-      {"daemon", LOG_DAEMON}, {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-      {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6},
-      {"local7", LOG_LOCAL7}};
+      {"daemon", LOG_DAEMON}, {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
+      {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+      {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}};
   for (auto& [name, fac] : kFacilities)
     if (iequals(s, name)) return fac;
   return std::nullopt;
@@ -139,9 +151,9 @@ void emit(Level level, std::string_view module, const SourceLoc& loc, std::strin
     ::gmtime_r(&tv.tv_sec, &tm);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-    std::string line = fmt::format("{} {} {}.{:03} {:<8} {} - {}:{}:{} - {}\n", s.prog.empty() ? "lxcpp" : s.prog,
-                                   s.container, stamp, tv.tv_usec / 1000, level_name(level), module, file,
-                                   loc.function, loc.line, msg);
+    std::string line =
+        fmt::format("{} {} {}.{:03} {:<8} {} - {}:{}:{} - {}\n", s.prog.empty() ? "lxcpp" : s.prog, s.container, stamp,
+                    tv.tv_usec / 1000, level_name(level), module, file, loc.function, loc.line, msg);
     // One write() per line so that concurrent writers using O_APPEND do not interleave.
     [[maybe_unused]] ssize_t n = ::write(st.file.get(), line.data(), line.size());
   }

@@ -83,4 +83,13 @@ expect_eq "lxc-monitor with a bad regex" 1 "$rc"
 expect_contains "lxc-monitor names the bad regex" "Failed to compile the regex" "$err"
 
 expect_rc "lxc-cgroup after the stop" 1 "$BIN/lxc-cgroup" "${L[@]}" pids.max
+
+# -o: the directories up to the log file are made; a file that cannot be
+# opened ends the command with status 1 (as LXC's tools), -q or not.
+expect_rc "lxc-info -o in a new directory" 0 "$BIN/lxc-info" "${L[@]}" -s -o "$lp/logs/sub/info.log" -l INFO
+expect_eq "... the log file is there" yes "$([ -f "$lp/logs/sub/info.log" ] && echo yes || echo no)"
+rc=0; err=$("$BIN/lxc-info" "${L[@]}" -s -o /proc/no/such.log 2>&1) || rc=$?
+expect_eq "lxc-info -o with an unwritable path" 1 "$rc"
+expect_contains "... says why" "cannot open log file /proc/no/such.log" "$err"
+expect_rc "lxc-ls -q -o with an unwritable path" 1 "$BIN/lxc-ls" -P "$lp" -q -o /proc/no/such.log
 finish
