@@ -1,5 +1,6 @@
-// lxc-stop: halt (lxc.signal.halt, then SIGKILL after -t seconds), reboot
-// (-r), or kill (-k) a container. Exit 0 stopped, 1 error, 2 not running.
+// lxc-stop: halt (lxc.signal.halt, then lxc.signal.stop after -t seconds),
+// reboot (-r), or kill (-k, lxc.signal.stop) a container. Exit 0 stopped,
+// 1 error, 2 not running.
 #include <signal.h>
 
 #include <cstdio>

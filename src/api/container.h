@@ -55,7 +55,8 @@ class Container {
   Result<void> shutdown(const config::Conf* conf, int timeout_s) const;
   // liblxc's reboot(): lxc.signal.reboot (default SIGINT) to init.
   Result<void> reboot(const config::Conf* conf) const;
-  // SIGKILLs init through the monitor (lxc-stop -k).
+  // Stops init through the monitor with lxc.signal.stop, SIGKILL unless set
+  // (lxc-stop -k, and after lxc-stop -t).
   Result<void> kill() const;
   Result<void> freeze() const;
   Result<void> unfreeze() const;

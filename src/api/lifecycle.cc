@@ -92,7 +92,9 @@ int Container::halt_signal(const config::Conf* conf) const {
   return SIGPWR;
 }
 
-Result<void> Container::kill() const { return simple_call(*this, Cmd::Stop, SIGKILL); }
+// No signal of our own: the monitor sends lxc.signal.stop (SIGKILL unless
+// set), as LXC's stop command does.
+Result<void> Container::kill() const { return simple_call(*this, Cmd::Stop, 0); }
 Result<void> Container::freeze() const { return simple_call(*this, Cmd::Freeze); }
 Result<void> Container::unfreeze() const { return simple_call(*this, Cmd::Unfreeze); }
 

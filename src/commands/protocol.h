@@ -14,7 +14,7 @@ namespace lxc::commands {
 enum class Cmd : uint32_t {
   GetState = 1,        // ret = State
   GetInitPid = 2,      // ret = pid of the container's init (host view)
-  Stop = 3,            // arg = signal (0: SIGKILL); ret 0 when sent
+  Stop = 3,            // arg = signal (0: lxc.signal.stop, default SIGKILL); ret 0 when sent
   Freeze = 4,          // ret 0 when FROZEN
   Unfreeze = 5,        // ret 0 when RUNNING again
   GetCgroups = 6,      // data = the serialized cgroup paths

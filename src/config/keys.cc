@@ -418,6 +418,19 @@ Result<void> check_environment(std::string_view v) {
 }
 
 Result<void> check_cap_keep(std::string_view v) { return v == "none" ? Result<void>{} : check_capability(v); }
+// lxc.cap.keep: as in LXC, "none" forgets what earlier values kept and is
+// itself recorded, so that keep = none keeps no capability at all.
+Result<void> set_cap_keep(Conf& c, std::string_view, std::string_view v) {
+  auto items = split(v, " \t");
+  for (const auto& item : items)
+    if (auto r = check_cap_keep(item); !r) return r;
+  for (auto& item : items) {
+    if (item == "none") c.cap_keep.clear();
+    if (std::find(c.cap_keep.begin(), c.cap_keep.end(), item) == c.cap_keep.end())
+      c.cap_keep.push_back(std::move(item));
+  }
+  return {};
+}
 
 Result<void> check_syslog_or_empty(std::string_view v) { return check_syslog(v); }
 
@@ -506,7 +519,7 @@ constexpr KeySpec kKeys[] = {
     bool_key<&Conf::cgroup_relative>("lxc.cgroup.relative"),
     // Capabilities
     list_key<&Conf::cap_drop, check_capability, true>("lxc.cap.drop", "sys_module"),
-    list_key<&Conf::cap_keep, check_cap_keep, true>("lxc.cap.keep", "sys_admin"),
+    {"lxc.cap.keep", Match::Exact, set_cap_keep, get_list<&Conf::cap_keep>, clear_list<&Conf::cap_keep>, "sys_admin"},
     // Namespaces
     list_key<&Conf::namespace_clone, check_namespace_name, true>("lxc.namespace.clone", "net"),
     list_key<&Conf::namespace_keep, check_namespace_name, true>("lxc.namespace.keep", "user"),

@@ -81,4 +81,10 @@ std::string default_lxcpath() {
   return default_paths().lxcpath;
 }
 
+std::string bdev_default(std::string_view key, const std::string& conf_file) {
+  auto v = system_value(key, conf_file);
+  if (v && *v && !(*v)->empty()) return **v;
+  return "lxc";
+}
+
 }  // namespace lxc::config

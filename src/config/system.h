@@ -37,4 +37,9 @@ Result<std::optional<std::string>> system_value(std::string_view key, const std:
 // The lxcpath to use when no -P is given.
 std::string default_lxcpath();
 
+// lxc.bdev.lvm.vg, lxc.bdev.lvm.thin_pool or lxc.bdev.zfs.root: what the lvm
+// and zfs storage use when lxc-create gives no --vgname, --thinpool or
+// --zfsroot; LXC's "lxc" unless lxc.conf sets it.
+std::string bdev_default(std::string_view key, const std::string& conf_file = {});
+
 }  // namespace lxc::config

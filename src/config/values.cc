@@ -213,9 +213,30 @@ Result<std::string> check_ipv4_address(std::string_view v) {
   if (inet_pton(AF_INET, addr.c_str(), &a) != 1) return invalid(v, kExpected);
   if (parts.size() == 2 && inet_pton(AF_INET, parts[1].c_str(), &a) != 1)
     return invalid(v, "a broadcast address in IPv4 form");
-  std::string out = addr + "/" + (prefix.empty() ? std::string("24") : prefix);
+  if (prefix.empty()) prefix = std::to_string(ipv4_default_prefix(addr));
+  std::string out = addr + "/" + prefix;
   if (parts.size() == 2) out += " " + parts[1];
   return out;
+}
+
+unsigned ipv4_default_prefix(std::string_view addr) {
+  in_addr a{};
+  if (inet_pton(AF_INET, std::string(addr).c_str(), &a) != 1) return 0;
+  // LXC applies the IN_CLASS* tests to s_addr as it is, in network byte
+  // order; on a little-endian host the class is that of the last octet
+  // (10.0.3.5 is /8, 10.0.3.200 /24). Done the same way for the same prefix.
+  if (IN_CLASSA(a.s_addr)) return 32 - IN_CLASSA_NSHIFT;
+  if (IN_CLASSB(a.s_addr)) return 32 - IN_CLASSB_NSHIFT;
+  if (IN_CLASSC(a.s_addr)) return 32 - IN_CLASSC_NSHIFT;
+  return 0;
+}
+
+std::string ipv4_broadcast(std::string_view addr, unsigned prefix) {
+  in_addr a{};
+  if (inet_pton(AF_INET, std::string(addr).c_str(), &a) != 1) return {};
+  a.s_addr |= htonl(0xffffffffu >> std::min(prefix, 31u));
+  char buf[INET_ADDRSTRLEN];
+  return inet_ntop(AF_INET, &a, buf, sizeof buf) ? std::string(buf) : std::string();
 }
 
 Result<std::string> check_ipv6_address(std::string_view v) {

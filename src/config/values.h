@@ -37,7 +37,16 @@ Result<void> check_hwaddr(std::string_view v);  // xx:xx:xx:xx:xx:xx with hex di
 // Fills each 'x' of an hwaddr with a random hex digit, keeping the address a
 // locally administered unicast one when the first octet is random.
 std::string randomize_hwaddr(std::string_view v);
-Result<std::string> check_ipv4_address(std::string_view v);  // "a.b.c.d[/prefix] [broadcast]" → canonical
+// "a.b.c.d[/prefix] [broadcast]" → canonical "a.b.c.d/prefix[ broadcast]";
+// without a prefix, LXC's (ipv4_default_prefix).
+Result<std::string> check_ipv4_address(std::string_view v);
+// LXC's prefix for an IPv4 address given without one (config_ip_prefix):
+// 8, 16 or 24 for a class A, B or C address, else 0, in LXC's byte order
+// (on a little-endian host the last octet decides the class).
+unsigned ipv4_default_prefix(std::string_view addr);
+// The broadcast LXC gives an IPv4 address configured without one: the
+// address with its host bits set; a /31 or /32 sets the lowest bit only.
+std::string ipv4_broadcast(std::string_view addr, unsigned prefix);
 Result<std::string> check_ipv6_address(std::string_view v);  // "addr[/prefix]" → canonical
 Result<void> check_ipv4_gateway(std::string_view v);         // address, "auto" or "dev"
 Result<void> check_ipv6_gateway(std::string_view v);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "config/values.h"
 #include "network/internal.h"
 
 namespace lxc::network {
@@ -23,20 +24,11 @@ Result<void> add_address(const Netlink& nl, int ifindex, const std::string& entr
   unsigned prefix = nl_addr_get_prefixlen(local->get());
   rtnl_addr_set_prefixlen(a.get(), static_cast<int>(prefix));
   if (family == AF_INET) {
-    // The broadcast given after the address, else the one of its subnet.
-    NlAddrPtr brd;
-    if (parts.size() > 1) {
-      auto b = parse_addr(parts[1], AF_INET);
-      if (!b) return unexpected(b.error());
-      brd = std::move(*b);
-    } else if (prefix < 31) {
-      in_addr in{};
-      ::inet_pton(AF_INET, addr_only(entry).c_str(), &in);
-      uint32_t host = ntohl(in.s_addr) | (prefix == 0 ? 0xffffffffu : (0xffffffffu >> prefix));
-      in.s_addr = htonl(host);
-      brd.reset(nl_addr_build(AF_INET, &in, sizeof in));
-    }
-    if (brd) rtnl_addr_set_broadcast(a.get(), brd.get());
+    // The broadcast given after the address, else LXC's for its prefix:
+    // LXC always sets one.
+    auto b = parse_addr(parts.size() > 1 ? parts[1] : config::ipv4_broadcast(addr_only(entry), prefix), AF_INET);
+    if (!b) return unexpected(b.error());
+    rtnl_addr_set_broadcast(a.get(), b->get());
   }
   if (int e = rtnl_addr_add(nl.get(), a.get(), 0); e < 0) return unexpected(nl_error(e, "add address " + entry));
   return {};

@@ -34,6 +34,10 @@ Result<int> cap_number(const std::string& name) {
 }  // namespace
 
 Result<std::vector<int>> caps_to_drop(const config::Conf& conf) {
+  // LXC refuses the start rather than pick one of the two.
+  if (!conf.cap_keep.empty() && !conf.cap_drop.empty())
+    return fail(EINVAL,
+                "Container requests lxc.cap.drop and lxc.cap.keep: either use lxc.cap.drop or lxc.cap.keep, not both");
   std::vector<int> drop;
   if (!conf.cap_keep.empty()) {
     std::vector<int> keep;

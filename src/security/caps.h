@@ -9,7 +9,7 @@
 namespace lxc::security {
 
 // The capabilities to remove from the bounding set for conf, as numbers.
-// cap.keep wins when both are set, as in LXC.
+// An error when both cap.keep and cap.drop are set, as in LXC.
 Result<std::vector<int>> caps_to_drop(const config::Conf& conf);
 // Drops them from the calling process's bounding set and clears the
 // inheritable and ambient sets; root's execve then gets exactly the rest.

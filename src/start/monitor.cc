@@ -167,7 +167,9 @@ void Monitor::handle_client(int fd) {
       (void)commands::send_response(fd, 0, name_);
       break;
     case Cmd::Stop: {
-      int sig = h.arg > 0 ? static_cast<int>(h.arg) : SIGKILL;
+      // arg 0 is the forced stop (lxc-stop -k, and after -t): lxc.signal.stop,
+      // SIGKILL unless set, as LXC's stop command.
+      int sig = h.arg > 0 ? static_cast<int>(h.arg) : conf_.signal_stop ? conf_.signal_stop : SIGKILL;
       int rc = 0;
       if (init_exited_) {
         rc = -ESRCH;

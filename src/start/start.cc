@@ -181,6 +181,7 @@ std::string resolve_rootfs(const config::Conf& conf) {
 struct SharedNamespaces {
   std::vector<std::pair<UniqueFd, int>> fds;  // joined by the child right after clone
   UniqueFd pid;                               // joined around clone (see spawn_init)
+  UniqueFd time;                              // joined by the monitor around clone (enter_time_ns)
 };
 
 // A share value: an absolute path to a namespace file, a host pid, or the
@@ -211,7 +212,7 @@ Result<SharedNamespaces> open_shared(const config::Conf& conf, const StartOption
   for (const auto& [type, value] : want) {
     if (type == "user" || type == "mnt")
       return fail(ENOTSUP, "lxc.namespace.share." + type + ": sharing this namespace is not supported by lxcpp yet");
-    int flag = type == "time" ? 0 : namespace_flag(type);
+    int flag = namespace_flag(type);
     if (!flag) return fail(EINVAL, "lxc.namespace.share." + type + ": unknown namespace");
     auto fd = open_shared_ns(value, type, lxcpath);
     if (!fd) return unexpected(fd.error());
@@ -221,6 +222,8 @@ Result<SharedNamespaces> open_shared(const config::Conf& conf, const StartOption
     if (flag == CLONE_NEWUTS) new_utsns = false;
     if (flag == CLONE_NEWPID)
       shared.pid = std::move(*fd);
+    else if (flag == CLONE_NEWTIME)
+      shared.time = std::move(*fd);
     else
       shared.fds.emplace_back(std::move(*fd), flag);
   }
@@ -251,10 +254,20 @@ std::pair<int64_t, int64_t> parse_offset(std::string_view v) {
 // unshares one for its children, writes the offsets, clones init into it,
 // and goes back to its own (restore_time_ns): hooks and later children
 // keep the host's clocks.
-Result<UniqueFd> enter_time_ns(const config::Conf& conf) {
-  if (conf.time_offset_boot.empty() && conf.time_offset_monotonic.empty()) return UniqueFd();
+// lxc.namespace.share.time: the monitor joins that namespace around the
+// clone the same way, as LXC joins the shared namespaces before it clones
+// init. init could not join it itself once in a new user namespace (it has
+// no CAP_SYS_ADMIN over the namespace's owner). Its offsets are those of the
+// shared namespace: LXC ignores lxc.time.offset.* then too.
+Result<UniqueFd> enter_time_ns(const config::Conf& conf, const UniqueFd& shared) {
+  if (!shared && conf.time_offset_boot.empty() && conf.time_offset_monotonic.empty()) return UniqueFd();
+  const char* what = shared ? "lxc.namespace.share.time" : "lxc.time.offset";
   UniqueFd orig(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
-  if (!orig) return fail_sys("lxc.time.offset: open /proc/self/ns/time_for_children");
+  if (!orig) return fail_sys(std::string(what) + ": open /proc/self/ns/time_for_children");
+  if (shared) {
+    if (::setns(shared.get(), CLONE_NEWTIME) < 0) return fail_sys("lxc.namespace.share.time: join the time namespace");
+    return orig;
+  }
   if (::unshare(CLONE_NEWTIME) < 0) return fail_sys("lxc.time.offset: unshare the time namespace");
   std::string offsets;
   auto add = [&](const char* clock, const std::string& v) {
@@ -481,7 +494,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (opts.execute) spec.keep_fds = {0, 1, 2};
     spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
 
-    auto time_ns = enter_time_ns(conf);
+    auto time_ns = enter_time_ns(conf, shared->time);
     if (!time_ns) return unexpected(time_ns.error());
     auto spawned = spawn_init(ns->flags, shared->pid, spec);
     restore_time_ns(*time_ns);

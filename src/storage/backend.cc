@@ -5,6 +5,7 @@
 #include <array>
 
 #include "base/file.h"
+#include "config/system.h"
 #include "log/log.h"
 #include "storage/dir.h"
 
@@ -56,8 +57,10 @@ const Backend* default_backend(std::string_view type, const std::string& dest, c
     while (!probe.empty() && !path_exists(probe)) probe = dirname_of(probe);
     if (!probe.empty() && on_btrfs(probe)) return registry("btrfs");
   }
-  if (zfs_dataset_exists(spec.zfsroot.empty() ? "lxc" : spec.zfsroot)) return registry("zfs");
-  if (lvm_usable() && lvm_vg_exists(spec.vgname.empty() ? "lxc" : spec.vgname)) return registry("lvm");
+  if (zfs_dataset_exists(spec.zfsroot.empty() ? config::bdev_default("lxc.bdev.zfs.root") : spec.zfsroot))
+    return registry("zfs");
+  if (lvm_usable() && lvm_vg_exists(spec.vgname.empty() ? config::bdev_default("lxc.bdev.lvm.vg") : spec.vgname))
+    return registry("lvm");
   kLog.debug("best storage for {}: dir", dest);
   return registry("dir");
 }

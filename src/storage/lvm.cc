@@ -5,6 +5,7 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
+#include "config/system.h"
 #include "log/log.h"
 #include "storage/block.h"
 #include "storage/dir.h"
@@ -15,9 +16,6 @@ namespace {
 
 constexpr log::Logger kLog("storage");
 constexpr uint64_t kDefaultSize = 1ull << 30;
-// LXC's defaults (lxc.bdev.lvm.vg, lxc.bdev.lvm.thin_pool).
-constexpr const char* kDefaultVg = "lxc";
-constexpr const char* kDefaultThinPool = "lxc";
 
 bool is_block(const std::string& path) {
   struct stat st {};
@@ -64,9 +62,9 @@ bool LvmBackend::owns(std::string_view src) const {
 
 Result<Rootfs> LvmBackend::create(const std::string& dest, std::string_view name, const Spec& spec) const {
   if (!lvm_usable()) return fail(ENODEV, "lvm storage: lvm2's tools or the device mapper are missing");
-  std::string vg = spec.vgname.empty() ? kDefaultVg : spec.vgname;
+  std::string vg = spec.vgname.empty() ? config::bdev_default("lxc.bdev.lvm.vg") : spec.vgname;
   std::string lv = spec.lvname.empty() ? std::string(name) : spec.lvname;
-  std::string pool = spec.thinpool.empty() ? kDefaultThinPool : spec.thinpool;
+  std::string pool = spec.thinpool.empty() ? config::bdev_default("lxc.bdev.lvm.thin_pool") : spec.thinpool;
   std::string size = std::to_string(spec.fssize ? spec.fssize : kDefaultSize) + "b";
   std::vector<std::string> cmd = {"lvcreate", "-Wy", "--yes"};
   if (is_thin_pool(vg, pool))

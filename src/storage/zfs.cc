@@ -2,6 +2,7 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "config/system.h"
 #include "log/log.h"
 #include "storage/dir.h"
 #include "storage/run.h"
@@ -10,7 +11,6 @@ namespace lxc::storage {
 namespace {
 
 constexpr log::Logger kLog("storage");
-constexpr const char* kDefaultRoot = "lxc";  // LXC's lxc.bdev.zfs.root
 
 std::string dataset_of(std::string_view src) { return std::string(src_path(src)); }
 
@@ -26,7 +26,7 @@ bool ZfsBackend::owns(std::string_view src) const { return src.starts_with("zfs:
 
 Result<Rootfs> ZfsBackend::create(const std::string& dest, std::string_view name, const Spec& spec) const {
   if (!have_program("zfs")) return fail(ENOENT, "zfs storage: the zfs program is not installed");
-  std::string root = spec.zfsroot.empty() ? kDefaultRoot : spec.zfsroot;
+  std::string root = spec.zfsroot.empty() ? config::bdev_default("lxc.bdev.zfs.root") : spec.zfsroot;
   std::string dataset = root + "/" + std::string(name);
   if (auto r = run_checked({"zfs", "create", "-o", "canmount=noauto", "-o", "mountpoint=" + dest, dataset}); !r)
     return unexpected(with_context(r.error(), "Failed to create zfs dataset \"" + dataset + "\""));
@@ -52,7 +52,7 @@ Result<void> ZfsBackend::mount(std::string_view src, const std::string& target, 
 Result<Rootfs> ZfsBackend::snapshot(std::string_view orig_src, const Place& to, const Spec&) const {
   std::string orig = dataset_of(orig_src);
   auto slash = orig.rfind('/');
-  std::string root = slash == std::string::npos ? kDefaultRoot : orig.substr(0, slash);
+  std::string root = slash == std::string::npos ? config::bdev_default("lxc.bdev.zfs.root") : orig.substr(0, slash);
   std::string snap = orig + "@" + to.name;
   std::string dataset = root + "/" + to.name;
   if (auto r = run_checked({"zfs", "snapshot", snap}); !r)

@@ -23,7 +23,8 @@ net_container "$c1" \
   "lxc.net.1.type = veth" "lxc.net.1.flags = up"
 net_container "$c2" \
   "lxc.net.0.type = veth" "lxc.net.0.link = ntxbr0" "lxc.net.0.flags = up" "lxc.net.0.veth.pair = ntxpair2" \
-  "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx" "lxc.net.0.ipv4.address = 10.99.0.12/24"
+  "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx" "lxc.net.0.ipv4.address = 10.99.0.12/24" \
+  "lxc.net.0.ipv4.address = 10.97.5.200" "lxc.net.0.ipv4.address = 10.96.0.7"
 
 before=$(host_links)
 net_start "$c1" && pass "start $c1" || fail_check "start $c1"
@@ -40,6 +41,13 @@ addrs=$(in_ct "$c1" ip -o addr show dev ntxin0 | awk '{print $3, $4, $5, $6}')
 expect_contains "ipv4 address" "inet 10.99.0.11/24 brd 10.99.0.255" "$addrs"
 expect_contains "second ipv4 address with its broadcast" "inet 10.98.0.11/16 brd 10.98.255.254" "$addrs"
 expect_contains "ipv6 address" "inet6 fd99::11/64" "$addrs"
+# No prefix: LXC's classful one, its class read (on this little-endian host)
+# from the last octet as LXC's config_ip_prefix does; the broadcast follows.
+if [ "$(printf '\1\0' | od -An -tu2 | tr -d ' ')" = 1 ]; then
+  addrs2=$(in_ct "$c2" ip -o addr show dev eth0 | awk '{print $3, $4, $5, $6}')
+  expect_contains "no prefix, last octet of class C: /24" "inet 10.97.5.200/24 brd 10.97.5.255" "$addrs2"
+  expect_contains "no prefix, last octet of class A: /8" "inet 10.96.0.7/8 brd 10.255.255.255" "$addrs2"
+fi
 expect_eq "ipv4.gateway = auto: default route via the bridge" "default via 10.99.0.1 dev ntxin0" \
   "$(in_ct "$c1" ip route show default | awk '{print $1, $2, $3, $4, $5}')"
 expect_eq "flags = up" "UP" "$(link_attr "$c1" ntxin0 state)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # More of the runtime on busybox containers: lxc.arch, the session keyring,
-# shared namespaces, reboot, lxc.ephemeral, time namespace offsets.
+# shared namespaces, reboot, lxc.ephemeral, time namespace offsets and sharing.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ -x /bin/busybox ] || skip "busybox-static is not installed"
@@ -108,6 +108,20 @@ else
 fi
 expect_eq "the monitor's children keep the host's clocks" "$(readlink /proc/self/ns/time)" \
   "$(readlink /proc/"$mon"/ns/time_for_children)"
+# lxc.namespace.share.time: B's init joins A's time namespace, given by the
+# name of A or by the path of a namespace file; the monitor goes back to the
+# host's clocks.
+for share in "$a" "/proc/$pa/ns/time"; do
+  expect_rc "start B with lxc.namespace.share.time = $share" 0 \
+    "$BIN/lxc-start" "${B[@]}" -d -s lxc.namespace.share.time="$share" -- /bin/sleep 1000
+  pb=$(init_pid "$b")
+  expect_eq "same time namespace ($share)" "$(readlink /proc/"$pa"/ns/time)" "$(readlink /proc/"$pb"/ns/time 2>/dev/null)"
+  for m in $(monitor_pids); do
+    expect_eq "monitor $m keeps the host's clocks" "$(readlink /proc/self/ns/time) $(readlink /proc/self/ns/time)" \
+      "$(readlink /proc/"$m"/ns/time) $(readlink /proc/"$m"/ns/time_for_children)"
+  done
+  expect_rc "stop B" 0 "$BIN/lxc-stop" "${B[@]}" -k
+done
 expect_rc "stop A" 0 "$BIN/lxc-stop" "${A[@]}" -k
 wait_monitors_gone || true
 

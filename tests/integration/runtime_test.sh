@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The runtime on a busybox container: execute, start/wait/info/ls, freeze,
-# graceful and forced stop, and bad input that must fail cleanly and leave
+# graceful and forced stop (lxc.signal.stop), and bad input that must fail cleanly and leave
 # nothing behind.
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -63,6 +63,28 @@ expect_eq "stopped after -k" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@
 expect_rc "lxc-wait -s STOPPED on a stopped container" 0 "$BIN/lxc-wait" "${L[@]}" -s STOPPED -t 1
 expect_rc "lxc-wait times out" 1 "$BIN/lxc-wait" "${L[@]}" -s RUNNING -t 1
 
+# lxc.signal.stop: what lxc-stop -k, and lxc-stop -t once its time is up,
+# send init (SIGKILL unless set). sh as init notes a SIGTERM in the rootfs.
+rootfs="$lp/$name/rootfs"
+term_init=(sh -c 'trap "echo TERM > /stopped-by; exit 0" TERM; touch /ready; while :; do sleep 1; done')
+start_term_init() {  # lxc-start ARGS..., then wait until init has its trap
+  rm -f "$rootfs/ready" "$rootfs/stopped-by"
+  "$BIN/lxc-start" "${L[@]}" -d "$@" -- "${term_init[@]}"
+  for _ in $(seq 100); do [ -e "$rootfs/ready" ] && return 0; sleep 0.1; done
+  return 1
+}
+start_term_init
+expect_rc "lxc-stop -k without lxc.signal.stop" 0 "$BIN/lxc-stop" "${L[@]}" -k
+if [ -e "$rootfs/stopped-by" ]; then fail_check "-k sends SIGKILL by default"; else pass "-k sends SIGKILL by default"; fi
+start_term_init -s lxc.signal.stop=SIGTERM
+expect_rc "lxc-stop -k with lxc.signal.stop = SIGTERM" 0 "$BIN/lxc-stop" "${L[@]}" -k
+expect_eq "-k sends lxc.signal.stop" "TERM" "$(cat "$rootfs/stopped-by" 2>/dev/null)"
+# sh has no handler for the template's lxc.signal.halt (SIGUSR1): -t runs out.
+start_term_init -s lxc.signal.stop=SIGTERM
+expect_rc "lxc-stop -t 1 with lxc.signal.stop = SIGTERM" 0 "$BIN/lxc-stop" "${L[@]}" -t 1
+expect_eq "-t sends lxc.signal.stop once its time is up" "TERM" "$(cat "$rootfs/stopped-by" 2>/dev/null)"
+rm -f "$rootfs/ready" "$rootfs/stopped-by"
+
 # Bad input: each fails with a message naming the cause and leaves nothing.
 cfg="$lp/$name/config"
 cp "$cfg" "$lp/config.good"
@@ -80,6 +102,8 @@ sed -i "s|^lxc.rootfs.path = .*|lxc.rootfs.path = dir:$lp/missing|" "$cfg"
 bad_start "missing rootfs" "$lp/missing"
 echo "lxc.init.cmd = /sbin/no-such-init" >> "$cfg"
 bad_start "missing init" "/sbin/no-such-init"
+echo "lxc.cap.keep = sys_admin" >> "$cfg"  # the template sets lxc.cap.drop
+bad_start "lxc.cap.keep with lxc.cap.drop" "either use lxc.cap.drop or lxc.cap.keep, not both"
 echo "lxc.log.file = /proc/no/such/dir.log" >> "$cfg"
 bad_start "unwritable log path" "/proc/no/such/dir.log"
 ln -s ../../../../../../.. "$lp/$name/rootfs/escape"

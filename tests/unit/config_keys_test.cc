@@ -290,6 +290,20 @@ TEST(ConfigKeys, ListKeysAccumulateAndEmptyClears) {
   EXPECT_EQ(get_item(c, "lxc.mount.auto").value(), "sys:mixed proc:mixed cgroup:ro");
 }
 
+TEST(ConfigKeys, CapKeepNoneForgetsEarlierValues) {
+  // As LXC's set_config_cap_keep: "none" clears the list, then is kept itself.
+  Conf c;
+  ASSERT_TRUE(set_item(c, "lxc.cap.keep", "sys_admin net_raw"));
+  ASSERT_TRUE(set_item(c, "lxc.cap.keep", "none"));
+  EXPECT_EQ(get_item(c, "lxc.cap.keep").value(), "none\n");
+  ASSERT_TRUE(set_item(c, "lxc.cap.keep", "chown"));
+  EXPECT_EQ(get_item(c, "lxc.cap.keep").value(), "none\nchown\n");
+  ASSERT_TRUE(set_item(c, "lxc.cap.keep", "kill none sys_boot"));
+  EXPECT_EQ(get_item(c, "lxc.cap.keep").value(), "none\nsys_boot\n");
+  EXPECT_FALSE(set_item(c, "lxc.cap.keep", "none nothing"));
+  EXPECT_EQ(get_item(c, "lxc.cap.keep").value(), "none\nsys_boot\n") << "a bad word changes nothing";
+}
+
 TEST(ConfigKeys, NetInterfaces) {
   Conf c;
   EXPECT_FALSE(get_item(c, "lxc.net.0.type")) << "no such interface";
@@ -306,10 +320,11 @@ TEST(ConfigKeys, NetInterfaces) {
   std::string mac = get_item(c, "lxc.net.0.hwaddr").value();
   EXPECT_EQ(mac.substr(0, 9), "00:16:3e:");
   EXPECT_EQ(mac.find('x'), std::string::npos);
-  // IPv4 addresses get a /24 when they have no prefix; IPv6 ones a /64.
-  ASSERT_TRUE(set_item(c, "lxc.net.0.ipv4.address", "10.0.3.5"));
+  // IPv4 addresses without a prefix get LXC's classful one (see
+  // Values.Ipv4AddressWithoutPrefixGetsLxcsClassfulOne); IPv6 ones a /64.
+  ASSERT_TRUE(set_item(c, "lxc.net.0.ipv4.address", "192.168.1.200"));
   ASSERT_TRUE(set_item(c, "lxc.net.0.ipv6.address", "fd00::5"));
-  EXPECT_EQ(get_item(c, "lxc.net.0.ipv4.address").value(), "10.0.3.5/24\n");
+  EXPECT_EQ(get_item(c, "lxc.net.0.ipv4.address").value(), "192.168.1.200/24\n");
   EXPECT_EQ(get_item(c, "lxc.net.0.ipv6.address").value(), "fd00::5/64\n");
   // An interface whose last setting is cleared is gone, as a file without its
   // lines would not have it.

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "base/file.h"
+#include "config/system.h"
 #include "storage/backend.h"
 #include "storage/lock.h"
 #include "storage/remove_tree.h"
@@ -34,6 +35,25 @@ TEST(CreateStorage, Types) {
   EXPECT_EQ(find_backend("nbd"), nullptr) << "no nbd backend";
   EXPECT_EQ(default_backend(""), find_backend("dir"));
   EXPECT_EQ(default_backend("best"), find_backend("dir"));
+}
+
+TEST(CreateStorage, LvmAndZfsDefaultsComeFromTheSystemConfig) {
+  // What lxc-create -B lvm/zfs uses without --vgname, --thinpool, --zfsroot.
+  TempDir t;
+  std::string none = t.path() + "/no-lxc.conf";
+  EXPECT_EQ(config::bdev_default("lxc.bdev.lvm.vg", none), "lxc");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.lvm.thin_pool", none), "lxc");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.zfs.root", none), "lxc");
+  std::string conf = t.file("lxc.conf",
+                            "lxc.bdev.lvm.vg = vg0\n"
+                            "lxc.bdev.lvm.thin_pool = pool0\n"
+                            "lxc.bdev.zfs.root = tank/lxc\n");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.lvm.vg", conf), "vg0");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.lvm.thin_pool", conf), "pool0");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.zfs.root", conf), "tank/lxc");
+  // An empty value is no value, as LXC's lxc_global_config_value skips it.
+  conf = t.file("empty.conf", "lxc.bdev.lvm.vg =\n");
+  EXPECT_EQ(config::bdev_default("lxc.bdev.lvm.vg", conf), "lxc");
 }
 
 TEST(CreateStorage, RootfsPathValues) {

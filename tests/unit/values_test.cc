@@ -61,9 +61,37 @@ TEST(Values, Hwaddr) {
   }
 }
 
+TEST(Values, Ipv4AddressWithoutPrefixGetsLxcsClassfulOne) {
+  // LXC's config_ip_prefix runs IN_CLASSA/B/C on s_addr in network byte
+  // order: on a little-endian host the last octet picks the class.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  EXPECT_EQ(check_ipv4_address("10.1.2.3").value(), "10.1.2.3/8");
+  EXPECT_EQ(check_ipv4_address("192.168.1.10").value(), "192.168.1.10/8");
+  EXPECT_EQ(check_ipv4_address("10.0.3.130").value(), "10.0.3.130/16");
+  EXPECT_EQ(check_ipv4_address("10.0.3.200 10.0.3.254").value(), "10.0.3.200/24 10.0.3.254");
+  EXPECT_EQ(check_ipv4_address("10.0.3.230").value(), "10.0.3.230/0") << "class D/E: no prefix";
+#else
+  EXPECT_EQ(check_ipv4_address("10.1.2.3").value(), "10.1.2.3/8");
+  EXPECT_EQ(check_ipv4_address("172.16.1.2").value(), "172.16.1.2/16");
+  EXPECT_EQ(check_ipv4_address("192.168.1.10").value(), "192.168.1.10/24");
+  EXPECT_EQ(check_ipv4_address("224.0.0.1").value(), "224.0.0.1/0");
+#endif
+  EXPECT_EQ(check_ipv4_address("10.0.3.5/24").value(), "10.0.3.5/24") << "a given prefix stays";
+}
+
+TEST(Values, Ipv4BroadcastIsLxcs) {
+  EXPECT_EQ(ipv4_broadcast("10.0.3.5", 24), "10.0.3.255");
+  EXPECT_EQ(ipv4_broadcast("10.0.3.5", 8), "10.255.255.255");
+  EXPECT_EQ(ipv4_broadcast("172.16.3.5", 12), "172.31.255.255");
+  EXPECT_EQ(ipv4_broadcast("10.0.3.5", 0), "255.255.255.255");
+  // A /31 or /32 gets the lowest bit set, as LXC shifts by 31 at most.
+  EXPECT_EQ(ipv4_broadcast("10.0.3.4", 31), "10.0.3.5");
+  EXPECT_EQ(ipv4_broadcast("10.0.3.4", 32), "10.0.3.5");
+  EXPECT_EQ(ipv4_broadcast("nonsense", 24), "");
+}
+
 TEST(Values, Addresses) {
   EXPECT_EQ(check_ipv4_address("10.0.3.5/24").value(), "10.0.3.5/24");
-  EXPECT_EQ(check_ipv4_address("10.0.3.5").value(), "10.0.3.5/24");
   EXPECT_EQ(check_ipv4_address("10.0.3.5/16 10.0.255.255").value(), "10.0.3.5/16 10.0.255.255");
   EXPECT_FALSE(check_ipv4_address("10.0.3.500/24"));
   EXPECT_FALSE(check_ipv4_address("10.0.3.5/33"));
