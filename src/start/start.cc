@@ -26,6 +26,7 @@
 #include "hooks/hooks.h"
 #include "log/log.h"
 #include "network/session.h"
+#include "security/caps.h"
 #include "start/child.h"
 #include "start/monitor.h"
 #include "start/sync.h"
@@ -380,6 +381,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   network::Session net(conf, henv, lxcpath);
   if (ns->netns)
     if (auto r = net.check(); !r) return unexpected(r.error());
+  // lxc.cap.keep with lxc.cap.drop, unknown names: refused before anything is made.
+  if (auto r = security::caps_to_drop(conf); !r) return unexpected(r.error());
   if (auto r = hooks::run_hooks(conf, config::HookType::PreStart, henv); !r) return unexpected(r.error());
 
   // The monitor leaves the base cgroup first (cgroup2's no-internal-process
