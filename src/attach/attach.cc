@@ -292,6 +292,11 @@ Result<int> run(const Target& t, const AttachOptions& o) {
     cg.v2_dir = std::move(*leaf);
     child = clone_into(cg.v2_dir.get(), &child_pidfd);
   }
+  if (child < 0 && errno == EACCES && cg.v2_dir && ::geteuid() != 0)
+    // The kernel lets a user move a process only within a subtree it owns.
+    return fail(EACCES, "clone the attached process into " + cg.v2_path +
+                            ": permission denied; run lxc-attach from within the cgroup delegated to you (where "
+                            "lxc-start ran, e.g. systemd-run --user --scope -p Delegate=yes lxc-attach ...)");
   if (child < 0) return fail_sys("clone the attached process" + (cg.v2_path.empty() ? "" : " into " + cg.v2_path));
   if (child == 0) detail::child_main(plan);
   UniqueFd child_fd(child_pidfd);

@@ -562,6 +562,17 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     ::close(notify_fd);
   }
 
+  // An unprivileged user's delegated cgroup belongs to the container's root,
+  // and so do the cgroups its init made below it (systemd's): they are
+  // removed from inside the id mapping, as LXC's cgroup_tree_remove does.
+  auto destroy_payload = [&]() -> Result<void> {
+    if (ns->userns && ::geteuid() != 0 && !cg->nodes().empty()) {
+      auto r = userns::run_mapped(conf.idmaps, std::function<Result<void>()>([&] { return cg->destroy_payload(); }),
+                                  "remove the container's cgroup");
+      if (!r) kLog.warn("{}", describe(r.error()));
+    }
+    return cg->destroy_payload();
+  };
   int status = 0;
   for (;;) {
     status = monitor.run();
@@ -573,7 +584,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
     (void)cg->kill_all();
     net.stop();  // net: all but the veth host ends, which go after STOPPED
-    if (auto r = cg->destroy_payload(); !r) kLog.error("{}", describe(r.error()));
+    if (auto r = destroy_payload(); !r) kLog.error("{}", describe(r.error()));
     if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));
     // reboot(2) RESTART in the container's pid namespace ends init with
     // SIGHUP: start it again, same monitor, command socket and ptys.
@@ -587,7 +598,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (!r) {
       kLog.error("reboot: {}", describe(r.error()));
       (void)cg->kill_all();
-      (void)cg->destroy_payload();
+      (void)destroy_payload();
       break;
     }
     monitor.set_state(State::Running);

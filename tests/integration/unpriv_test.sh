@@ -94,6 +94,15 @@ if [ -n "$cg2" ]; then
   expect_rc "lxc-freeze" 0 as_user "$BIN/lxc-freeze" -n $c
   expect_eq "FROZEN" FROZEN "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
   expect_rc "lxc-unfreeze" 0 as_user "$BIN/lxc-unfreeze" -n $c
+  expect_rc "lxc-attach from within the delegated cgroup" 0 in_deleg "$BIN/lxc-attach" -n $c -- true
+  rc=0
+  out=$(as_user "$BIN/lxc-attach" -n $c -- true 2>&1) || rc=$?
+  expect_eq "lxc-attach from outside it: refused by the kernel" 1 "$rc"
+  expect_contains "... saying where to run it" "from within the cgroup delegated to you" "$out"
+  # What the container's root makes below its cgroup (systemd's init.scope)
+  # belongs to it, not to the user: the stop removes it all the same.
+  mkdir "$D/lxc.payload.$c/init.scope"
+  chown "$base:$base" "$D/lxc.payload.$c/init.scope"
   expect_rc "lxc-stop -k" 0 as_user "$BIN/lxc-stop" -n $c -k
   for _ in $(seq 50); do [ -z "$(find "$D" -mindepth 1 -type d)" ] && break; sleep 0.1; done
   expect_eq "no cgroup left below the delegation" "" "$(find "$D" -mindepth 1 -type d)"
