@@ -61,14 +61,33 @@ Result<void> apply_make_rslave(const Step& s) {
   return {};
 }
 
+// The monitor's idmapped copy of s.source (see RootfsContext).
+Result<UniqueFd> take_idmapped(const ApplyState& st, const Step& s) {
+  if (!st.ctx || !st.ctx->next_idmapped_tree) return fail(EOPNOTSUPP, s.origin + ": no idmapped mount was prepared");
+  return st.ctx->next_idmapped_tree();
+}
+
+// Attaches a detached tree on target (an fd, or a path when target_fd < 0).
+Result<void> attach_tree(int tree, int target_fd, const std::string& target, const std::string& what) {
+  int rc = target_fd >= 0 ? ::move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+                          : ::move_mount(tree, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
+  if (rc < 0) return fail_sys("attach " + what + " on " + quoted(target));
+  return {};
+}
+
 Result<void> apply_bind_rootfs(ApplyState& st, const Step& s) {
+  // Taken first: whatever fails below, the next step gets its own tree.
+  Result<UniqueFd> tree = s.idmap.empty() ? Result<UniqueFd>(UniqueFd()) : take_idmapped(st, s);
+  if (!tree) return unexpected(tree.error());
   if (::access(s.target.c_str(), F_OK) < 0) {
     if (errno == EACCES)  // an unprivileged container's root is "others" on the host
       return fail_sys("rootfs mount point " + quoted(s.target) +
                       " (the container's root must be able to search every directory above it: chmod o+x them)");
     return fail_sys("rootfs mount point " + quoted(s.target));
   }
-  if (!s.storage_src.empty()) {
+  if (!s.idmap.empty()) {
+    if (auto r = attach_tree(tree->get(), -1, s.target, "the idmapped rootfs"); !r) return r;
+  } else if (!s.storage_src.empty()) {
     // storage: overlay, loop, lvm, zfs: mounted with the options as data.
     if (auto r = storage::mount_rootfs(s.storage_src, s.target, s.flags, s.data); !r)
       return unexpected(with_context(r.error(), "lxc.rootfs.path " + quoted(s.storage_src)));
@@ -94,6 +113,9 @@ Result<void> apply_mkdir(const ApplyState& st, const Step& s) {
 }
 
 Result<void> apply_mount(const ApplyState& st, const Step& s) {
+  // Taken first: whatever fails below, the next step gets its own tree.
+  Result<UniqueFd> tree = s.idmap.empty() ? Result<UniqueFd>(UniqueFd()) : take_idmapped(st, s);
+  if (!tree) return unexpected(tree.error());
   const bool bind = (s.flags & MS_BIND) != 0;
   UniqueFd src_fd;
   std::string source = s.source;
@@ -117,7 +139,9 @@ Result<void> apply_mount(const ApplyState& st, const Step& s) {
   const char* fstype = bind ? nullptr : or_null(s.fstype);
   const char* data = bind ? nullptr : or_null(s.data);
   const std::string shown = quoted(s.target);
-  if (::mount(or_null(source), fd_path(target->get()).c_str(), fstype, flags, data) < 0)
+  if (!s.idmap.empty()) {
+    if (auto r = attach_tree(tree->get(), target->get(), s.target, "idmapped " + quoted(s.source)); !r) return r;
+  } else if (::mount(or_null(source), fd_path(target->get()).c_str(), fstype, flags, data) < 0)
     return fail_sys(std::string(bind ? "bind " : "mount ") + quoted(s.source) + " on " + shown +
                     (fstype ? std::string(" (type ") + fstype + ")" : ""));
   if (!s.remount && !s.propagation) return {};
@@ -190,20 +214,34 @@ Result<void> apply_propagation(const Step& s) {
 
 Result<void> apply_step(ApplyState& st, const Step& s) {
   switch (s.kind) {
-    case StepKind::MakeRslave: return apply_make_rslave(s);
-    case StepKind::BindRootfs: return apply_bind_rootfs(st, s);
-    case StepKind::Mkdir: return apply_mkdir(st, s);
-    case StepKind::Mount: return apply_mount(st, s);
-    case StepKind::Move: return apply_move(st, s);
-    case StepKind::Umount: return apply_umount(st, s);
-    case StepKind::Device: return detail::apply_device(st, s);
-    case StepKind::Devpts: return detail::apply_devpts(st, s);
-    case StepKind::Ptmx: return detail::apply_ptmx(st, s);
-    case StepKind::Symlink: return apply_symlink(st, s);
-    case StepKind::Hook: return apply_hook(st, s);
-    case StepKind::PivotRoot: return detail::apply_pivot_root(st, s);
-    case StepKind::Propagation: return apply_propagation(s);
-    case StepKind::BootId: return detail::apply_boot_id(st, s);
+    case StepKind::MakeRslave:
+      return apply_make_rslave(s);
+    case StepKind::BindRootfs:
+      return apply_bind_rootfs(st, s);
+    case StepKind::Mkdir:
+      return apply_mkdir(st, s);
+    case StepKind::Mount:
+      return apply_mount(st, s);
+    case StepKind::Move:
+      return apply_move(st, s);
+    case StepKind::Umount:
+      return apply_umount(st, s);
+    case StepKind::Device:
+      return detail::apply_device(st, s);
+    case StepKind::Devpts:
+      return detail::apply_devpts(st, s);
+    case StepKind::Ptmx:
+      return detail::apply_ptmx(st, s);
+    case StepKind::Symlink:
+      return apply_symlink(st, s);
+    case StepKind::Hook:
+      return apply_hook(st, s);
+    case StepKind::PivotRoot:
+      return detail::apply_pivot_root(st, s);
+    case StepKind::Propagation:
+      return apply_propagation(s);
+    case StepKind::BootId:
+      return detail::apply_boot_id(st, s);
   }
   return fail(EINVAL, "unknown step");
 }

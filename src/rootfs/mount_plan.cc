@@ -29,7 +29,7 @@ struct DeviceNode {
   unsigned major, minor;
 };
 // LXC's list and order (lxc_devices[] in conf.c).
-constexpr DeviceNode kDevices[] = {{"full", 1, 7}, {"null", 1, 3}, {"random", 1, 8},
+constexpr DeviceNode kDevices[] = {{"full", 1, 7}, {"null", 1, 3},    {"random", 1, 8},
                                    {"tty", 5, 0},  {"urandom", 1, 9}, {"zero", 1, 5}};
 
 // "a//b/./c/" -> "a/b/c"; leading slashes dropped. ".." is kept (the walk
@@ -75,8 +75,8 @@ class Planner {
     s.mode = mode;
     return s;
   }
-  Step& add_mount(std::string origin, std::string source, std::string target, std::string fstype,
-                  unsigned long flags, std::string data = {}) {
+  Step& add_mount(std::string origin, std::string source, std::string target, std::string fstype, unsigned long flags,
+                  std::string data = {}) {
     Step& s = add(StepKind::Mount, std::move(origin));
     s.source = std::move(source);
     s.target = std::move(target);
@@ -163,8 +163,8 @@ Result<MountPlan> Planner::run() {
   }
   if (conf_.apparmor_allow_nesting) {
     // proc and sysfs without anything mounted over them, for nested containers (as LXC).
-    for (const char* line : {"proc dev/.lxc/proc proc create=dir,optional 0 0",
-                             "sys dev/.lxc/sys sysfs create=dir,optional 0 0"}) {
+    for (const char* line :
+         {"proc dev/.lxc/proc proc create=dir,optional 0 0", "sys dev/.lxc/sys sysfs create=dir,optional 0 0"}) {
       auto e = parse_fstab_line(line);
       if (auto r = plan_entry("lxc.apparmor.allow_nesting", *e); !r) return unexpected(r.error());
     }
@@ -196,9 +196,10 @@ Result<MountPlan> Planner::run() {
 Result<void> Planner::plan_rootfs() {
   if (!has_rootfs_) return {};
   MountOptions o = parse_mount_options(conf_.rootfs_options);
-  if (!o.idmap.empty())
-    return fail(EOPNOTSUPP, "lxc.rootfs.options: idmapped rootfs (idmap=" + o.idmap + ") is not supported yet");
+  if (!o.idmap.empty() && o.idmap == "container" && !ctx_.userns)
+    return fail(EINVAL, "lxc.rootfs.options: idmap=container needs a user namespace (lxc.idmap)");
   Step& s = add(StepKind::BindRootfs, "lxc.rootfs.path");
+  s.idmap = o.idmap;
   s.source = ctx_.rootfs;
   s.target = plan_.root_mount;
   s.flags = o.flags & ~(MS_BIND | MS_REC);
@@ -207,6 +208,8 @@ Result<void> Planner::plan_rootfs() {
   s.data = o.data;  // a bind mount takes no filesystem options; kept for the log
   // storage: overlay, loop, lvm and zfs are mounted by their backend.
   if (const storage::Backend* b = storage::backend_for_src(conf_.rootfs_path); b && b->needs_mount()) {
+    if (!s.idmap.empty())
+      return fail(EOPNOTSUPP, "lxc.rootfs.options: idmap= is for a directory rootfs, not " + conf_.rootfs_path);
     s.storage_src = conf_.rootfs_path;
     s.remount = false;
   }
@@ -249,8 +252,9 @@ void Planner::plan_proc(AutoMounts::Proc proc) {
 void Planner::plan_sys(AutoMounts::Sys sys) {
   using S = AutoMounts::Sys;
   if (sys == S::None) return;
-  const std::string origin =
-      std::string("lxc.mount.auto sys:") + (sys == S::Mixed ? "mixed" : sys == S::Ro ? "ro" : "rw");
+  const std::string origin = std::string("lxc.mount.auto sys:") + (sys == S::Mixed ? "mixed"
+                                                                   : sys == S::Ro  ? "ro"
+                                                                                   : "rw");
   if (has_rootfs_) add_umount(origin, "sys").optional = true;
   add_mkdir(origin, "sys");
   if (sys == S::Rw) {
@@ -322,11 +326,11 @@ Result<std::string> Planner::entry_target(const std::string& origin, const std::
 Result<void> Planner::plan_entry(const std::string& origin, const FstabEntry& e) {
   MountOptions o = parse_mount_options(e.options);
   if (!o.idmap.empty()) {
-    if (o.optional) {
-      kLog.warn("{}: idmapped mount entries are not supported yet; skipped (optional)", origin);
-      return {};
-    }
-    return fail(EOPNOTSUPP, origin + ": idmapped mount entries (idmap=" + o.idmap + ") are not supported yet");
+    // As LXC: only a bind of a host path can be idmapped.
+    if (!o.bind || o.relative)
+      return fail(EINVAL, origin + ": idmap=" + o.idmap + " needs a bind mount of a host path");
+    if (o.idmap == "container" && !ctx_.userns)
+      return fail(EINVAL, origin + ": idmap=container needs a user namespace (lxc.idmap)");
   }
   auto target = entry_target(origin, e.target);
   if (!target) return unexpected(target.error());
@@ -344,6 +348,7 @@ Result<void> Planner::plan_entry(const std::string& origin, const FstabEntry& e)
   s.target = std::move(*target);
   s.fstype = e.fstype;
   s.optional = o.optional;
+  s.idmap = o.idmap;
   // create=dir wins when both are given: LXC makes the directory first, and
   // then finds that the target exists.
   s.create = o.create_dir ? Create::Dir : o.create_file ? Create::File : Create::None;
@@ -371,8 +376,13 @@ Result<void> Planner::plan_cgroup() {
   // could remount anyway), mixed otherwise.
   if (mode == M::NoSpec) mode = sys_admin ? M::Rw : M::Mixed;
   std::string origin = std::string("lxc.mount.auto ") +
-                       (autos_.cgroup == K::Cgroup ? "cgroup" : autos_.cgroup == K::Full ? "cgroup-full" : "cgroup2") +
-                       (mode == M::Mixed ? ":mixed" : mode == M::Ro ? ":ro" : ":rw") + (autos_.cgroup_force ? ":force" : "");
+                       (autos_.cgroup == K::Cgroup ? "cgroup"
+                        : autos_.cgroup == K::Full ? "cgroup-full"
+                                                   : "cgroup2") +
+                       (mode == M::Mixed ? ":mixed"
+                        : mode == M::Ro  ? ":ro"
+                                         : ":rw") +
+                       (autos_.cgroup_force ? ":force" : "");
   if (cg.hierarchies.empty()) {
     kLog.debug("{}: no cgroup hierarchies, nothing to mount", origin);
     return {};
@@ -412,7 +422,8 @@ Result<void> Planner::plan_cgroup() {
       add_mount(origin, fstype, dir, fstype, kCgroupFlags | (ro ? MS_RDONLY : 0), join(h.controllers, ","));
       continue;
     }
-    if (h.host_path.empty()) return fail(EINVAL, origin + ": no host path for cgroup hierarchy " + quoted(h.mountpoint));
+    if (h.host_path.empty())
+      return fail(EINVAL, origin + ": no host path for cgroup hierarchy " + quoted(h.mountpoint));
     auto cgpath = in_root_path(h.cgroup, "cgroup");
     if (!cgpath) return unexpected(with_context(std::move(cgpath.error()), origin));
     const std::string own = cgpath->empty() ? dir : dir + "/" + *cgpath;
@@ -516,8 +527,10 @@ Result<void> Planner::plan_ttys() {
 }
 
 void Planner::plan_dev_symlinks() {
-  static constexpr std::pair<std::string_view, std::string_view> kLinks[] = {
-      {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}};
+  static constexpr std::pair<std::string_view, std::string_view> kLinks[] = {{"fd", "/proc/self/fd"},
+                                                                             {"stdin", "/proc/self/fd/0"},
+                                                                             {"stdout", "/proc/self/fd/1"},
+                                                                             {"stderr", "/proc/self/fd/2"}};
   for (const auto& [name, to] : kLinks) {
     Step& s = add(StepKind::Symlink, "/dev symlinks");
     s.target = "dev/" + std::string(name);
@@ -528,8 +541,8 @@ void Planner::plan_dev_symlinks() {
 
 std::string flag_names(unsigned long flags) {
   static constexpr std::pair<unsigned long, std::string_view> kNames[] = {
-      {MS_RDONLY, "ro"},         {MS_NOSUID, "nosuid"},         {MS_NODEV, "nodev"},
-      {MS_NOEXEC, "noexec"},     {MS_NOATIME, "noatime"},       {MS_NODIRATIME, "nodiratime"},
+      {MS_RDONLY, "ro"},         {MS_NOSUID, "nosuid"},           {MS_NODEV, "nodev"},
+      {MS_NOEXEC, "noexec"},     {MS_NOATIME, "noatime"},         {MS_NODIRATIME, "nodiratime"},
       {MS_RELATIME, "relatime"}, {MS_STRICTATIME, "strictatime"}, {MS_SYNCHRONOUS, "sync"},
       {MS_DIRSYNC, "dirsync"},   {MS_LAZYTIME, "lazytime"}};
   std::vector<std::string> out;
@@ -556,34 +569,56 @@ std::string mode_string(mode_t m) {
 
 }  // namespace
 
-Result<MountPlan> plan_mounts(const config::Conf& conf, const RootfsContext& ctx) {
-  return Planner(conf, ctx).run();
-}
+Result<MountPlan> plan_mounts(const config::Conf& conf, const RootfsContext& ctx) { return Planner(conf, ctx).run(); }
 
 std::string to_string(const Step& s) {
   std::string out;
   switch (s.kind) {
-    case StepKind::MakeRslave: out = "rslave " + s.target; break;
-    case StepKind::BindRootfs: out = "rbind " + s.source + " on " + s.target; break;
-    case StepKind::Mkdir: out = "mkdir " + s.target + " " + mode_string(s.mode); break;
+    case StepKind::MakeRslave:
+      out = "rslave " + s.target;
+      break;
+    case StepKind::BindRootfs:
+      out = "rbind " + s.source + " on " + s.target;
+      break;
+    case StepKind::Mkdir:
+      out = "mkdir " + s.target + " " + mode_string(s.mode);
+      break;
     case StepKind::Mount:
       if (s.flags & MS_BIND)
         out = std::string((s.flags & MS_REC) ? "rbind " : "bind ") + s.source + " on " + s.target;
       else
         out = "mount " + s.source + " on " + s.target + " type " + s.fstype;
       break;
-    case StepKind::Move: out = "move " + s.source + " to " + s.target; break;
-    case StepKind::Umount: out = std::string(s.all ? "umount-all " : "umount ") + s.target; break;
+    case StepKind::Move:
+      out = "move " + s.source + " to " + s.target;
+      break;
+    case StepKind::Umount:
+      out = std::string(s.all ? "umount-all " : "umount ") + s.target;
+      break;
     case StepKind::Device:
       out = "mknod " + s.target + " c " + std::to_string(s.major) + ":" + std::to_string(s.minor);
       break;
-    case StepKind::Devpts: out = "devpts on " + s.target; break;
-    case StepKind::Ptmx: out = "ptmx " + s.target + " from " + s.source; break;
-    case StepKind::Symlink: out = "symlink " + s.target + " -> " + s.source + (s.replace ? " replace" : ""); break;
-    case StepKind::Hook: out = std::string("hook ") + (s.hook == config::HookType::Mount ? "mount" : "autodev"); break;
-    case StepKind::PivotRoot: out = "pivot_root " + s.target; break;
-    case StepKind::Propagation: out = "propagation " + s.target; break;
-    case StepKind::BootId: out = "boot-id"; break;
+    case StepKind::Devpts:
+      out = "devpts on " + s.target;
+      break;
+    case StepKind::Ptmx:
+      out = "ptmx " + s.target + " from " + s.source;
+      break;
+    case StepKind::Symlink:
+      out = "symlink " + s.target + " -> " + s.source + (s.replace ? " replace" : "");
+      break;
+    case StepKind::Hook:
+      out = std::string("hook ") + (s.hook == config::HookType::Mount ? "mount" : "autodev");
+      break;
+    case StepKind::PivotRoot:
+      out = "pivot_root " + s.target;
+      break;
+    case StepKind::Propagation:
+      out = "propagation " + s.target;
+      break;
+    case StepKind::BootId:
+      out = "boot-id";
+      break;
   }
   std::string flags = flag_names(s.flags);
   if (!flags.empty() && !s.remount) out += " (" + flags + ")";

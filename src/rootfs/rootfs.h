@@ -60,6 +60,11 @@ struct RootfsContext {
   // the mounts, before /dev is populated), in this process and its mount
   // namespace, before pivot_root. Called only when conf has such hooks.
   std::function<Result<void>(config::HookType)> run_hook;
+  // idmap= (lxc.rootfs.options, bind mount entries): the next detached,
+  // idmapped copy of a step's source, which only the monitor can make (it
+  // needs privilege over the source's filesystem). Handed out in plan order:
+  // the steps of idmapped_trees(plan).
+  std::function<Result<UniqueFd>()> next_idmapped_tree;
 };
 
 enum class Create { None, Dir, File };
@@ -106,6 +111,10 @@ struct Step {
   bool all = false;               // Umount: every mount stacked on target
   bool replace = false;           // Symlink: remove what is there first (else keep it)
   config::HookType hook = config::HookType::Mount;  // Hook
+  // BindRootfs, Mount (a bind of a host path): idmap=container or
+  // idmap=PATH of a user namespace file. The source is attached from
+  // ctx.next_idmapped_tree instead of being bound.
+  std::string idmap;
   // storage: BindRootfs of a rootfs that is not a directory (overlay, loop,
   // lvm, zfs): the lxc.rootfs.path value, mounted on target by its backend
   // (storage::mount_rootfs) with flags and data instead of the rbind.
@@ -123,6 +132,21 @@ struct MountPlan {
 Result<MountPlan> plan_mounts(const config::Conf& conf, const RootfsContext& ctx);
 // Carries out a plan in the calling process. Errors name the step's origin.
 Result<void> apply_plan(const MountPlan& plan, const RootfsContext& ctx);
+// What the monitor makes for ctx.next_idmapped_tree, in the order the steps
+// take them: detached copies of these sources (recursive for an rbind),
+// idmapped with the container's user namespace (idmap=container) or the one
+// at idmap (a path).
+struct IdmappedTree {
+  std::string origin;  // the key that asked for it, for messages
+  std::string source;  // host path
+  bool recursive = false;
+  bool optional = false;  // a failure skips the entry (the child is told so)
+  std::string idmap;
+};
+std::vector<IdmappedTree> idmapped_trees(const MountPlan& plan);
+// Makes one: open_tree(OPEN_TREE_CLONE) + mount_setattr(MOUNT_ATTR_IDMAP).
+// container_userns_fd is used for idmap=container.
+Result<UniqueFd> make_idmapped_tree(const IdmappedTree& t, int container_userns_fd);
 // plan_mounts + apply_plan.
 Result<void> setup_rootfs(const config::Conf& conf, const RootfsContext& ctx);
 

@@ -5,13 +5,13 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <linux/keyctl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <linux/keyctl.h>
-#include <sys/personality.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -23,11 +23,12 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "commands/commands.h"
 #include "hooks/hooks.h"
 #include "rootfs/rootfs.h"
 #include "security/caps.h"
-#include "security/lsm.h"
 #include "security/limits.h"
+#include "security/lsm.h"
 #include "security/seccomp.h"
 #include "start/sync.h"
 
@@ -137,6 +138,31 @@ void set_environment(const ChildSpec& spec) {
 
 }  // namespace
 
+rootfs::RootfsContext rootfs_context(const ChildSpec& spec) {
+  rootfs::RootfsContext ctx;
+  ctx.name = spec.name;
+  ctx.lxcpath = spec.lxcpath;
+  ctx.rootfs = spec.rootfs;
+  ctx.console_pty = spec.console_path;
+  ctx.tty_ptys = spec.tty_paths;
+  ctx.userns = spec.userns;
+  ctx.cgroups = spec.cgroup_mounts;
+  return ctx;
+}
+
+Result<void> send_idmapped_tree(int sock, const Result<UniqueFd>& tree) {
+  int err = tree ? 0 : (tree.error().code ? tree.error().code : EIO);
+  return commands::send_fd(sock, tree ? tree->get() : -1, &err, sizeof err);
+}
+
+Result<UniqueFd> recv_idmapped_tree(int sock) {
+  int err = 0;
+  auto fd = commands::recv_fd(sock, &err, sizeof err);
+  if (!fd) return unexpected(with_context(fd.error(), "receive an idmapped mount from the monitor"));
+  if (err != 0 || !*fd) return fail(err ? err : EIO, "the monitor could not make the idmapped mount (see its log)");
+  return fd;
+}
+
 void child_main(const ChildSpec& spec) {
   const config::Conf& conf = *spec.conf;
   int sync = spec.sync_fd;
@@ -164,8 +190,7 @@ void child_main(const ChildSpec& spec) {
 
   if (spec.userns) {
     // Become the mapped root; until the maps existed we were the overflow id.
-    if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
-      die(sync, sys_error("become root in the user namespace"));
+    if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) die(sync, sys_error("become root in the user namespace"));
     ::setgroups(0, nullptr);
   }
 
@@ -180,14 +205,8 @@ void child_main(const ChildSpec& spec) {
 
   if (spec.new_netns) check(sync, loopback_up(), "network");
 
-  rootfs::RootfsContext ctx;
-  ctx.name = spec.name;
-  ctx.lxcpath = spec.lxcpath;
-  ctx.rootfs = spec.rootfs;
-  ctx.console_pty = spec.console_path;
-  ctx.tty_ptys = spec.tty_paths;
-  ctx.userns = spec.userns;
-  ctx.cgroups = spec.cgroup_mounts;
+  rootfs::RootfsContext ctx = rootfs_context(spec);
+  ctx.next_idmapped_tree = [&] { return recv_idmapped_tree(sync); };
   hooks::HookEnv henv = hooks::hook_env_from_conf(conf, spec.name, spec.config_file, spec.rootfs);
   ctx.run_hook = [&](config::HookType t) { return hooks::run_hooks(conf, t, henv); };
   // As LXC: nothing mounted from here on, pre-mount hooks included, reaches
@@ -230,14 +249,12 @@ void child_main(const ChildSpec& spec) {
   // lxc.keyring.session (default on): a session keyring of the container's
   // own, not the one of whoever started it. Where keyrings are unavailable
   // or denied, init inherits ours, as LXC does.
-  if (conf.keyring_session.value_or(true) &&
-      ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr, 0, 0, 0) < 0 && errno != ENOSYS &&
-      errno != EACCES && errno != EPERM)
+  if (conf.keyring_session.value_or(true) && ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr, 0, 0, 0) < 0 &&
+      errno != ENOSYS && errno != EACCES && errno != EPERM)
     die(sync, sys_error("lxc.keyring.session: join a new session keyring"));
   check(sync, switch_identity(conf), "lxc.init.uid/gid");
   // lxc.arch: the personality survives execve.
-  if (conf.personality && ::personality(*conf.personality) < 0)
-    die(sync, sys_error("lxc.arch: personality"));
+  if (conf.personality && ::personality(*conf.personality) < 0) die(sync, sys_error("lxc.arch: personality"));
   // A change of credentials clears the parent-death signal: set it last.
   // pdeath_signal is lxc.monitor.signal.pdeath (SIGKILL unless set).
   ::prctl(PR_SET_PDEATHSIG, spec.pdeath_signal, 0, 0, 0);

@@ -18,11 +18,11 @@ struct ChildSpec {
   std::string name;
   std::string lxcpath;
   std::string config_file;  // for the hooks' LXC_CONFIG_FILE
-  std::string rootfs;  // host path; empty: share the host's root
+  std::string rootfs;       // host path; empty: share the host's root
   int sync_fd = -1;
-  int console_fd = -1;  // pty slave for /dev/console and init's stdio; -1: none
-  std::string console_path;               // that slave's /dev/pts path on the host
-  std::vector<std::string> tty_paths;     // slaves for /dev/tty1..N
+  int console_fd = -1;                 // pty slave for /dev/console and init's stdio; -1: none
+  std::string console_path;            // that slave's /dev/pts path on the host
+  std::vector<std::string> tty_paths;  // slaves for /dev/tty1..N
   std::vector<std::string> argv;
   bool execute = false;  // run lxcpp's init with argv as its child
   bool userns = false;
@@ -33,12 +33,21 @@ struct ChildSpec {
   // (fd of /proc/PID/ns/X, CLONE_NEW*), setns()'d right after clone. The pid
   // namespace is not among them: the monitor joins it before clone.
   std::vector<std::pair<int, int>> share_fds;
-  int pdeath_signal = SIGKILL;  // lxc.monitor.signal.pdeath
+  int pdeath_signal = SIGKILL;         // lxc.monitor.signal.pdeath
   rootfs::CgroupMounts cgroup_mounts;  // for lxc.mount.auto = cgroup*
-  std::vector<int> keep_fds;  // fds that survive into the container (stdio for execute, -C off)
+  std::vector<int> keep_fds;           // fds that survive into the container (stdio for execute, -C off)
 };
 
 [[noreturn]] void child_main(const ChildSpec& spec);
+
+// The rootfs context of the spec (without run_hook and next_idmapped_tree):
+// the child's, and the monitor's to plan the same mounts (idmapped trees).
+rootfs::RootfsContext rootfs_context(const ChildSpec& spec);
+
+// The sync socket after Continue carries one message per idmapped tree of
+// the plan, in order: an int errno (0: the tree's fd is attached).
+Result<void> send_idmapped_tree(int sock, const Result<UniqueFd>& tree);
+Result<UniqueFd> recv_idmapped_tree(int sock);
 
 // lxc-execute's PID 1: runs argv as its child, forwards signals to it, reaps
 // orphans, and exits with the child's status.

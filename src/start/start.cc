@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -536,7 +537,28 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
                                   "give the container's cgroup to its root");
       if (auto c = cgstep(std::move(r)); !c) return unexpected(c.error());
     }
+    // idmap= mounts: made here, where the privilege over their filesystems
+    // is, and attached by the child in the order of its plan.
+    std::vector<Result<UniqueFd>> trees;
+    const bool may_idmap = conf.rootfs_options.find("idmap=") != std::string::npos || !conf.mount_fstab.empty() ||
+                           std::any_of(conf.mount_entries.begin(), conf.mount_entries.end(),
+                                       [](const std::string& e) { return e.find("idmap=") != std::string::npos; });
+    if (auto plan = may_idmap ? rootfs::plan_mounts(conf, rootfs_context(spec)) : Result<rootfs::MountPlan>();
+        may_idmap && plan) {
+      auto wanted = rootfs::idmapped_trees(*plan);
+      if (!wanted.empty()) {
+        UniqueFd userns(::open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+        for (const auto& t : wanted) {
+          trees.push_back(rootfs::make_idmapped_tree(t, userns.get()));
+          if (!trees.back() && !t.optional) return unexpected(trees.back().error());
+          if (!trees.back()) kLog.warn("{} (optional: skipped)", describe(trees.back().error()));
+        }
+      }
+    }  // else: the child meets the same planning error and reports it
     if (auto r = send_step(parent_sock.get(), SyncStep::Continue); !r) return unexpected(r.error());
+    for (const auto& t : trees)
+      if (auto r = send_idmapped_tree(parent_sock.get(), t); !r) return unexpected(r.error());
+    trees.clear();
     if (auto r = expect_step(parent_sock.get(), SyncStep::RootfsReady); !r) return unexpected(r.error());
     // Device rules go in once the container has made its /dev.
     if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());

@@ -101,11 +101,21 @@ TEST(RootfsPlan, RootfsMountAndOptions) {
   EXPECT_EQ(l[1], "rbind /var/lib/lxc/c1/rootfs on /usr/lib/x86_64-linux-gnu/lxc remount(ro,nosuid) rslave");
   EXPECT_EQ(l[l.size() - 2], "pivot_root /usr/lib/x86_64-linux-gnu/lxc");
 
+  // idmap=container: only with a user namespace; the rootfs step carries it
+  // and it is the first tree the monitor makes.
   c.rootfs_options = "idmap=container";
   auto bad = plan_mounts(c, base_ctx());
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, EOPNOTSUPP);
+  EXPECT_EQ(bad.error().code, EINVAL);
   EXPECT_NE(bad.error().what.find("lxc.rootfs.options"), std::string::npos);
+  auto ctx = base_ctx();
+  ctx.userns = true;
+  auto idm = plan(c, ctx);
+  auto trees = idmapped_trees(idm);
+  ASSERT_EQ(trees.size(), 1u);
+  EXPECT_EQ(trees[0].source, "/var/lib/lxc/c1/rootfs");
+  EXPECT_EQ(trees[0].idmap, "container");
+  EXPECT_TRUE(trees[0].recursive);
 }
 
 TEST(RootfsPlan, ProcAndSysMixed) {
@@ -217,10 +227,25 @@ TEST(RootfsPlan, EntryErrorsNameTheEntry) {
   c.mount_entries = {"/srv srv none bind,idmap=container 0 0"};
   p = plan_mounts(c, base_ctx());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, EOPNOTSUPP);
-  c.mount_entries = {"/srv srv none bind,idmap=container,optional 0 0"};
-  auto skipped = plan(c, base_ctx());
-  EXPECT_EQ(step_for(skipped, "bind /srv"), nullptr);
+  EXPECT_EQ(p.error().code, EINVAL);  // idmap=container without a user namespace
+  EXPECT_NE(p.error().what.find("needs a user namespace"), std::string::npos) << p.error().what;
+  c.mount_entries = {"tmpfs tmp tmpfs idmap=/proc/1/ns/user 0 0"};
+  p = plan_mounts(c, base_ctx());
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().what.find("needs a bind mount of a host path"), std::string::npos) << p.error().what;
+  // In plan order, with the optional flag the monitor needs.
+  auto ctx = base_ctx();
+  ctx.userns = true;
+  c.mount_entries = {"/srv srv none bind,idmap=container 0 0", "/opt opt none rbind,optional,idmap=/run/ns 0 0"};
+  auto trees = idmapped_trees(plan(c, ctx));
+  ASSERT_EQ(trees.size(), 2u);
+  EXPECT_EQ(trees[0].source, "/srv");
+  EXPECT_FALSE(trees[0].recursive);
+  EXPECT_FALSE(trees[0].optional);
+  EXPECT_EQ(trees[1].source, "/opt");
+  EXPECT_TRUE(trees[1].recursive);
+  EXPECT_TRUE(trees[1].optional);
+  EXPECT_EQ(trees[1].idmap, "/run/ns");
 }
 
 TEST(RootfsPlan, FstabFile) {
