@@ -39,6 +39,26 @@ debian_rootfs_tarball() {
   [ -s "$DEBIAN_TARBALL" ] || skip "no Debian root filesystem at $DEBIAN_TARBALL"
 }
 
+# debian_lxc_configs DIR: Debian's LXC configs (liblxc-common, lxc-templates:
+# common.conf, debian.common.conf, debian.userns.conf...) unpacked into DIR
+# with dpkg -x, LXC itself never installed; their include paths are
+# rewritten to point there. Skips the test when they cannot be had.
+debian_lxc_configs() {
+  local dir=$1 debs
+  debs=$(mktemp -d /tmp/lxcpp-test-debs-XXXXXX)
+  mkdir -p "$dir"
+  if ! (cd "$debs" && apt-get download liblxc-common lxc-templates >/dev/null 2>&1); then
+    rm -rf "$debs"
+    skip "apt-get download liblxc-common lxc-templates failed"
+  fi
+  for deb in "$debs"/*.deb; do dpkg -x "$deb" "$debs/x"; done
+  cp -r "$debs/x/usr/share/lxc/config/." "$dir/"
+  rm -rf "$debs"
+  [ -f "$dir/debian.common.conf" ] && [ -f "$dir/debian.userns.conf" ] || skip "the packages have no debian configs"
+  sed -i "s|/usr/share/lxc/config|$dir|g" "$dir"/*.conf
+  chmod -R a+rX "$dir"
+}
+
 # systemd_boot LOGDIR -P LXCPATH -n NAME: lxc-start -d (log in LOGDIR/lxc.log),
 # then checks that systemd is running (or degraded) within 30 s; leaves the
 # state in $state.

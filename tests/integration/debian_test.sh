@@ -18,18 +18,8 @@ trap 'remove_lxcpath "$lp"' EXIT
 debian_rootfs_tarball
 tarball=$DEBIAN_TARBALL
 
-# Debian's LXC configs, unpacked without installing LXC; their include
-# paths are rewritten to point here.
 confdir=$lp/lxc-config
-mkdir -p "$lp/debs" "$confdir"
-( cd "$lp/debs" && apt-get download liblxc-common lxc-templates >/dev/null 2>&1 ) ||
-  skip "apt-get download liblxc-common lxc-templates failed"
-for deb in "$lp"/debs/*.deb; do dpkg -x "$deb" "$lp/debs/x"; done
-cp -r "$lp/debs/x/usr/share/lxc/config/." "$confdir/"
-[ -f "$confdir/debian.common.conf" ] && [ -f "$confdir/common.conf" ] || skip "the packages have no debian.common.conf"
-sed -i "s|/usr/share/lxc/config|$confdir|g" "$confdir"/*.conf
-# hooks/ is referenced by lxc.hook.clone (not run by a start).
-rm -rf "$lp/debs"
+debian_lxc_configs "$confdir"
 
 rootfs=$lp/$name/rootfs
 mkdir -p "$rootfs"

@@ -19,12 +19,9 @@ dir=$(mktemp -d /tmp/lxcpp-test-udeb-XXXXXX)
 home=$dir/home
 D=$cg2/lxcpp-test-udeb-$$
 cleanup() {
-  pkill -KILL -u "$user" 2>/dev/null || true
   pkill -KILL -u "$base" 2>/dev/null || true
-  for _ in $(seq 100); do [ -z "$(ps -u "$user" -o pid= 2>/dev/null)" ] && break; sleep 0.1; done
+  remove_subid_user "$user"
   [ -d "$D" ] && find "$D" -depth -type d -exec rmdir {} \; 2>/dev/null
-  userdel "$user" >/dev/null 2>&1 || true
-  sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -36,18 +33,9 @@ cp "$DEBIAN_TARBALL" "$dir/debian.tar.zst"
 chmod 644 "$dir/debian.tar.zst"
 
 confdir=$dir/lxc-config
-mkdir -p "$dir/debs" "$confdir"
-( cd "$dir/debs" && apt-get download liblxc-common lxc-templates >/dev/null 2>&1 ) ||
-  skip "apt-get download liblxc-common lxc-templates failed"
-for deb in "$dir"/debs/*.deb; do dpkg -x "$deb" "$dir/debs/x"; done
-cp -r "$dir/debs/x/usr/share/lxc/config/." "$confdir/"
-[ -f "$confdir/debian.userns.conf" ] || skip "the packages have no debian.userns.conf"
-sed -i "s|/usr/share/lxc/config|$confdir|g" "$confdir"/*.conf
-rm -rf "$dir/debs"
-chmod -R a+rX "$confdir"
+debian_lxc_configs "$confdir"
 
-useradd -M -N -d "$home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$user"
-usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" "$user"
+add_subid_user "$user" "$base" "$home"
 mkdir -p "$home/.config/lxc" "$home/.local/share"
 cat >"$home/.config/lxc/default.conf" <<EOF
 lxc.include = $confdir/debian.common.conf

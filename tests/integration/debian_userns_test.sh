@@ -17,14 +17,7 @@ debian_rootfs_tarball
 tarball=$DEBIAN_TARBALL
 
 confdir=$lp/lxc-config
-mkdir -p "$lp/debs" "$confdir"
-( cd "$lp/debs" && apt-get download liblxc-common lxc-templates >/dev/null 2>&1 ) ||
-  skip "apt-get download liblxc-common lxc-templates failed"
-for deb in "$lp"/debs/*.deb; do dpkg -x "$deb" "$lp/debs/x"; done
-cp -r "$lp/debs/x/usr/share/lxc/config/." "$confdir/"
-[ -f "$confdir/debian.userns.conf" ] || skip "the packages have no debian.userns.conf"
-sed -i "s|/usr/share/lxc/config|$confdir|g" "$confdir"/*.conf
-rm -rf "$lp/debs"
+debian_lxc_configs "$confdir"
 
 rootfs=$lp/$name/rootfs
 mkdir -p "$rootfs"

@@ -32,6 +32,24 @@ expect_rc() {
   expect_eq "$desc (exit status)" "$want" "$rc"
 }
 
+# add_subid_user USER BASE HOME: a test user (home HOME, not made) with the
+# subordinate uid and gid ranges BASE..BASE+65535.
+add_subid_user() {
+  local user=$1 base=$2 home=$3
+  useradd -M -N -d "$home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$user"
+  usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" "$user"
+}
+# remove_subid_user USER: its processes killed, then the user and its ranges
+# gone. An exited daemon waits as a zombie until this host's PID 1 reaps it;
+# its uid is the next test user's once userdel frees it.
+remove_subid_user() {
+  local user=$1
+  pkill -KILL -u "$user" 2>/dev/null || true
+  for _ in $(seq 100); do [ -z "$(ps -u "$user" -o pid= 2>/dev/null)" ] && break; sleep 0.1; done
+  userdel "$user" >/dev/null 2>&1 || true
+  sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
+}
+
 # Stops (-k) and destroys every container of an lxcpath, then removes it:
 # the EXIT trap of each test, so that nothing stays behind on failure.
 remove_lxcpath() {

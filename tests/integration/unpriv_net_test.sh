@@ -31,10 +31,7 @@ for f in "$usernet" "$db"; do [ -e "$f" ] && cp -a "$f" "$dir/$(basename "$f").s
 had_etc_lxc=$([ -d /etc/lxc ] && echo yes || echo no)
 had_run_lxc=$([ -d /run/lxc ] && echo yes || echo no)
 cleanup() {
-  pkill -KILL -u "$user" 2>/dev/null || true
-  for _ in $(seq 100); do [ -z "$(ps -u "$user" -o pid= 2>/dev/null)" ] && break; sleep 0.1; done
-  userdel "$user" >/dev/null 2>&1 || true
-  sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
+  remove_subid_user "$user"
   ip link del "$br" 2>/dev/null || true
   ip link del "$br2" 2>/dev/null || true
   for f in "$usernet" "$db"; do
@@ -46,8 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 chmod 755 "$dir"
-useradd -M -N -d "$home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$user"
-usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" "$user"
+add_subid_user "$user" "$base" "$home"
 mkdir -p "$home/.config/lxc" "$home/.local/share"
 cat >"$home/.config/lxc/default.conf" <<EOF
 lxc.net.0.type = veth

@@ -17,18 +17,12 @@ base=$((4000000 + ($$ % 500) * 65536))
 dir=$(mktemp -d /tmp/lxcpp-test-unpriv-XXXXXX)
 home=$dir/home
 cleanup() {
-  pkill -KILL -u "$user" 2>/dev/null || true
-  # An exited daemon waits as a zombie until this host's PID 1 reaps it; its
-  # uid is the next test user's once userdel frees it.
-  for _ in $(seq 100); do [ -z "$(ps -u "$user" -o pid= 2>/dev/null)" ] && break; sleep 0.1; done
-  userdel "$user" >/dev/null 2>&1 || true
-  sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null || true
+  remove_subid_user "$user"
   rm -rf "$dir"
 }
 trap cleanup EXIT
 chmod 755 "$dir"
-useradd -M -N -d "$home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$user"
-usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" "$user"
+add_subid_user "$user" "$base" "$home"
 mkdir -p "$home/.config/lxc" "$home/.local/share"
 printf 'lxc.net.0.type = empty\nlxc.idmap = u 0 %s 65536\nlxc.idmap = g 0 %s 65536\n' "$base" "$base" \
   >"$home/.config/lxc/default.conf"
