@@ -3,6 +3,8 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "base/result.h"
 
@@ -10,6 +12,26 @@ namespace lxc {
 
 // Reads a whole regular file (up to max_bytes).
 Result<std::string> read_file(const std::string& path, size_t max_bytes = 64u << 20);
+
+// A regular file mapped read-only, for reading a big file (a 2 MB busybox)
+// without copying it into the heap. The mapping is private and prefaulted;
+// it goes with the object. A file truncated by someone else while mapped
+// would fault (SIGBUS) on access: for files that are replaced, not rewritten
+// in place, such as installed binaries.
+class MappedFile {
+ public:
+  static Result<MappedFile> open(const std::string& path);
+  MappedFile(MappedFile&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  MappedFile& operator=(MappedFile&& o) noexcept;
+  ~MappedFile();
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // Writes a file atomically: a temporary file beside it, rename. Readers see
 // the old content or the new one, never a mix. When it replaces a file, the
 // new one and the directory are fsynced too, so that a crash cannot leave it

@@ -55,6 +55,10 @@ std::string lock_file_path(const std::string& lxcpath, const std::string& name) 
 
 Result<ContainerLock> ContainerLock::acquire(const std::string& lxcpath, const std::string& name, bool wait) {
   std::string path = lock_file_path(lxcpath, name);
+  // The lock directory is there but for the first lock in an lxcpath: the
+  // file first, the directory only when it is missing.
+  auto lock = acquire_file(path, wait);
+  if (lock || lock.error().code != ENOENT) return lock;
   if (auto r = mkdir_p(dirname_of(path), 0755); !r) return unexpected(with_context(r.error(), "lock"));
   return acquire_file(path, wait);
 }

@@ -13,13 +13,17 @@ namespace {
 
 constexpr log::Logger kLog("storage");
 
-std::vector<ContainerRef> read_pairs(const std::string& path) {
+std::vector<ContainerRef> pairs_of(std::string_view text) {
   std::vector<ContainerRef> out;
-  auto text = read_file(path);
-  if (!text) return out;
-  std::vector<std::string> lines = split(*text, "\n");
+  std::vector<std::string> lines = split(text, "\n");
   for (size_t i = 0; i + 1 < lines.size(); i += 2) out.push_back({lines[i], lines[i + 1]});
   return out;
+}
+
+std::vector<ContainerRef> read_pairs(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return {};
+  return pairs_of(*text);
 }
 
 std::string pairs_text(const std::vector<ContainerRef>& refs) {
@@ -28,11 +32,21 @@ std::string pairs_text(const std::vector<ContainerRef>& refs) {
   return out;
 }
 
-// The old format: a single count.
-std::optional<uint64_t> old_count(const std::string& path) {
+// A base's lxc_snapshots, read once: the old format's count, or the pairs.
+struct Dependents {
+  bool present = false;  // the file is there with some content
+  std::optional<uint64_t> count;
+  std::vector<ContainerRef> refs;
+};
+
+Dependents read_dependents(const std::string& path) {
+  Dependents d;
   auto text = read_file(path);
-  if (!text) return std::nullopt;
-  return parse_u64(trim(*text));
+  if (!text || text->empty()) return d;
+  d.present = true;
+  d.count = parse_u64(trim(*text));
+  if (!d.count) d.refs = pairs_of(*text);
+  return d;
 }
 
 Result<void> write_or_remove(const std::string& path, const std::string& text) {
@@ -46,18 +60,11 @@ Result<void> write_or_remove(const std::string& path, const std::string& text) {
 }  // namespace
 
 bool has_dependents(const std::string& dir) {
-  std::string path = dir + "/lxc_snapshots";
-  auto text = read_file(path);
-  if (!text || text->empty()) return false;
-  if (auto n = old_count(path)) return *n != 0;
-  return true;
+  auto d = read_dependents(dir + "/lxc_snapshots");
+  return d.present && (!d.count || *d.count != 0);
 }
 
-std::vector<ContainerRef> dependents(const std::string& dir) {
-  std::string path = dir + "/lxc_snapshots";
-  if (old_count(path)) return {};
-  return read_pairs(path);
-}
+std::vector<ContainerRef> dependents(const std::string& dir) { return read_dependents(dir + "/lxc_snapshots").refs; }
 
 std::vector<ContainerRef> bases(const std::string& dir) { return read_pairs(dir + "/lxc_rdepends"); }
 
@@ -67,13 +74,13 @@ Result<void> add_dependency(const ContainerRef& clone, const std::vector<Contain
   if (auto r = write_file_atomic(clone_dir + "/lxc_rdepends", pairs_text(on), 0644); !r) return r;
   for (const auto& base : on) {
     std::string path = base.lxcpath + "/" + base.name + "/lxc_snapshots";
-    if (auto n = old_count(path)) {
-      if (auto r = write_file_atomic(path, std::to_string(*n + 1) + "\n", 0644); !r) return r;
+    auto d = read_dependents(path);
+    if (d.count) {
+      if (auto r = write_file_atomic(path, std::to_string(*d.count + 1) + "\n", 0644); !r) return r;
       continue;
     }
-    auto refs = read_pairs(path);
-    refs.push_back(clone);
-    if (auto r = write_file_atomic(path, pairs_text(refs), 0644); !r) return r;
+    d.refs.push_back(clone);
+    if (auto r = write_file_atomic(path, pairs_text(d.refs), 0644); !r) return r;
   }
   return {};
 }
@@ -87,13 +94,13 @@ Result<void> drop_dependency(const ContainerRef& clone) {
       continue;
     }
     std::string path = dir + "/lxc_snapshots";
-    if (auto n = old_count(path)) {
-      if (auto r = write_or_remove(path, *n > 1 ? std::to_string(*n - 1) + "\n" : ""); !r) return r;
+    auto d = read_dependents(path);
+    if (d.count) {
+      if (auto r = write_or_remove(path, *d.count > 1 ? std::to_string(*d.count - 1) + "\n" : ""); !r) return r;
       continue;
     }
-    auto refs = read_pairs(path);
-    std::erase(refs, clone);
-    if (auto r = write_or_remove(path, pairs_text(refs)); !r) return r;
+    std::erase(d.refs, clone);
+    if (auto r = write_or_remove(path, pairs_text(d.refs)); !r) return r;
   }
   return {};
 }

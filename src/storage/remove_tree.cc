@@ -16,7 +16,6 @@
 namespace lxc::storage {
 namespace {
 
-
 // Where a directory lies: its device and, when the kernel reports it, its mount.
 struct Place {
   dev_t dev = 0;
@@ -24,63 +23,101 @@ struct Place {
   bool have_mnt_id = false;
 };
 
-Result<Place> place_of(int fd, const std::string& what) {
+// Where the open directory fd lies, and (in *st) its mode and owner: one
+// statx.
+Result<Place> place_of(int fd, const std::string& what, struct stat* st = nullptr) {
   Place p;
   struct statx stx {};
-  if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) == 0) {
+  if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MODE | STATX_UID | STATX_MNT_ID, &stx) == 0) {
     p.dev = ::makedev(stx.stx_dev_major, stx.stx_dev_minor);
     if (stx.stx_mask & STATX_MNT_ID) {
       p.mnt_id = stx.stx_mnt_id;
       p.have_mnt_id = true;
     }
+    if (st) {
+      st->st_mode = stx.stx_mode;
+      st->st_uid = stx.stx_uid;
+    }
     return p;
   }
-  struct stat st {};
-  if (::fstat(fd, &st) < 0) return fail_sys("stat " + what);
-  p.dev = st.st_dev;
+  struct stat fst {};
+  if (::fstat(fd, &fst) < 0) return fail_sys("stat " + what);
+  p.dev = fst.st_dev;
+  if (st) *st = fst;
   return p;
 }
 
-Result<void> remove_children(int dirfd, const std::string& where, const Place& top) {
-  std::vector<std::string> names;
-  {
-    int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-    if (dup < 0) return fail_sys("dup " + where);
-    DIR* d = ::fdopendir(dup);
-    if (!d) {
-      ::close(dup);
-      return fail_sys("opendir " + where);
+struct Entry {
+  std::string name;
+  unsigned char type;  // d_type: DT_UNKNOWN when the filesystem does not say
+};
+
+// The entries of a directory opened just now (at offset 0), . and .. left
+// out. getdents64 on the fd itself: no dup, fdopendir, fstat and fcntl per
+// directory as readdir needs.
+Result<std::vector<Entry>> list_dir(int dirfd, const std::string& where) {
+  std::vector<Entry> out;
+  alignas(struct dirent64) char buf[16384];
+  for (;;) {
+    ssize_t n = ::getdents64(dirfd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_sys("read directory " + where);
+    if (n == 0) return out;
+    for (ssize_t off = 0; off < n;) {
+      const auto* d = reinterpret_cast<const struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      std::string_view name = d->d_name;
+      if (name != "." && name != "..") out.push_back({std::string(name), d->d_type});
     }
-    while (struct dirent* e = ::readdir(d)) {
-      std::string_view n = e->d_name;
-      if (n != "." && n != "..") names.emplace_back(n);
-    }
-    ::closedir(d);
   }
-  for (const auto& name : names) {
-    std::string path = where + "/" + name;
-    struct stat st {};
-    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+}
+
+Result<void> remove_children(int dirfd, const std::string& where, const Place& top, uid_t euid) {
+  auto entries = list_dir(dirfd, where);
+  if (!entries) return unexpected(entries.error());
+  for (const auto& e : *entries) {
+    const std::string& name = e.name;
+    auto path = [&] { return where + "/" + name; };  // built only when needed
+    // What readdir says is not a directory is unlinked without a stat; should
+    // it have become one since, unlinkat says EISDIR and it is handled below.
+    if (e.type != DT_DIR && e.type != DT_UNKNOWN) {
+      if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) continue;
+      if (errno != EISDIR) return fail_sys("unlink " + path());
+    } else if (e.type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT) continue;
+        return fail_sys("stat " + path());
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        if (::unlinkat(dirfd, name.c_str(), 0) < 0 && errno != ENOENT) return fail_sys("unlink " + path());
+        continue;
+      }
+    }
+    // A directory: O_NOFOLLOW, so a symlink put in its place is never
+    // entered (ELOOP/ENOTDIR: unlinked as what it now is).
+    UniqueFd sub(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!sub) {
       if (errno == ENOENT) continue;
-      return fail_sys("stat " + path);
+      if (errno == ELOOP || errno == ENOTDIR) {
+        if (::unlinkat(dirfd, name.c_str(), 0) < 0 && errno != ENOENT) return fail_sys("unlink " + path());
+        continue;
+      }
+      return fail_sys("open " + path());
     }
-    if (S_ISDIR(st.st_mode)) {
-      if (st.st_dev != top.dev) return fail(EXDEV, "not removing " + path + ": it is on another filesystem");
-      UniqueFd sub(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (!sub) return fail_sys("open " + path);
-      // A directory its owner cannot search (busybox's 644 etc/udhcpc) is
-      // opened all the same; make it searchable before going in.
-      if ((st.st_mode & 0700) != 0700 && st.st_uid == ::geteuid()) ::fchmod(sub.get(), (st.st_mode & 07777) | 0700);
-      auto here = place_of(sub.get(), path);
-      if (!here) return unexpected(here.error());
-      if (here->dev != top.dev || (top.have_mnt_id && here->have_mnt_id && here->mnt_id != top.mnt_id))
-        return fail(EXDEV, "not removing " + path + ": it is a mount point");
-      if (auto r = remove_children(sub.get(), path, top); !r) return r;
-      sub.reset();
-      if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) return fail_sys("rmdir " + path);
-    } else if (::unlinkat(dirfd, name.c_str(), 0) < 0 && errno != ENOENT) {
-      return fail_sys("unlink " + path);
-    }
+    const std::string sub_path = path();
+    struct stat st {};
+    auto here = place_of(sub.get(), sub_path, &st);
+    if (!here) return unexpected(here.error());
+    if (here->dev != top.dev) return fail(EXDEV, "not removing " + sub_path + ": it is on another filesystem");
+    if (top.have_mnt_id && here->have_mnt_id && here->mnt_id != top.mnt_id)
+      return fail(EXDEV, "not removing " + sub_path + ": it is a mount point");
+    // A directory its owner cannot search (busybox's 644 etc/udhcpc) is
+    // opened all the same; make it searchable before going in.
+    if ((st.st_mode & 0700) != 0700 && st.st_uid == euid) ::fchmod(sub.get(), (st.st_mode & 07777) | 0700);
+    if (auto r = remove_children(sub.get(), sub_path, top, euid); !r) return r;
+    sub.reset();
+    if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) return fail_sys("rmdir " + sub_path);
   }
   return {};
 }
@@ -151,7 +188,7 @@ Result<void> remove_tree(const std::string& path) {
   if (!fd) return fail_sys("open " + path);
   auto top = place_of(fd.get(), path);
   if (!top) return unexpected(top.error());
-  if (auto r = remove_children(fd.get(), path, *top); !r) return r;
+  if (auto r = remove_children(fd.get(), path, *top, ::geteuid()); !r) return r;
   fd.reset();
   if (::rmdir(path.c_str()) < 0 && errno != ENOENT) return fail_sys("rmdir " + path);
   return {};

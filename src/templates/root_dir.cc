@@ -55,6 +55,32 @@ Result<UniqueFd> RootDir::open_parent(std::string_view rel, std::string& leaf) c
 
 Result<void> RootDir::make_dirs(std::string_view rel, mode_t mode) const {
   std::string r = clean(rel);
+  // Deepest first: the parent is usually there already (the root itself, or
+  // made just before), and one mkdirat does instead of opening every level
+  // from the root again.
+  if (r != ".") {
+    auto slash = r.find_last_of('/');
+    UniqueFd parent_fd;
+    if (slash != std::string::npos) {
+      parent_fd.reset(open_in_root(fd_.get(), r.substr(0, slash), O_RDONLY | O_DIRECTORY));
+      if (!parent_fd && errno != ENOENT) return fail_sys("open " + path_ + "/" + r.substr(0, slash));
+    }
+    if (slash == std::string::npos || parent_fd) {
+      int parent = parent_fd ? parent_fd.get() : fd_.get();
+      std::string leaf = slash == std::string::npos ? r : r.substr(slash + 1);
+      if (::mkdirat(parent, leaf.c_str(), mode) == 0) {
+        // Made just now in a parent resolved inside the root: chmod it
+        // through that parent, never following a link.
+        UniqueFd fd(::openat(parent, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) return fail_sys("open " + path_ + "/" + r);
+        if (::fchmod(fd.get(), mode) < 0) return fail_sys("chmod " + path_ + "/" + r);
+        return {};
+      }
+      if (errno != EEXIST) return fail_sys("mkdir " + path_ + "/" + r);
+      return chmod(r, mode);
+    }
+  }
+  // A missing parent: every level from the root.
   size_t pos = 0;
   for (;;) {
     size_t end = r.find('/', pos);

@@ -31,6 +31,32 @@ class TempDir {
   std::string path_;
 };
 
+TEST(RemoveTree, ManyEntriesAndEveryKind) {
+  // More entries than one getdents64 buffer holds, files, links, fifos and
+  // nested directories, one of them not searchable by its owner (busybox's
+  // 644 etc/udhcpc).
+  TempDir t;
+  std::string tree = t.path() + "/tree";
+  ASSERT_TRUE(mkdir_p(tree + "/bin"));
+  for (int i = 0; i < 700; ++i) {
+    std::string name = tree + "/bin/applet-with-a-long-name-" + std::to_string(i);
+    ASSERT_EQ(::symlink("busybox", name.c_str()), 0);
+  }
+  ASSERT_TRUE(write_file_atomic(tree + "/bin/busybox", "x", 0755));
+  ASSERT_TRUE(mkdir_p(tree + "/etc/udhcpc"));
+  ASSERT_TRUE(write_file_atomic(tree + "/etc/udhcpc/default.script", "#!/bin/sh\n", 0744));
+  ASSERT_EQ(::chmod((tree + "/etc/udhcpc").c_str(), 0644), 0);
+  ASSERT_EQ(::mkfifo((tree + "/etc/fifo").c_str(), 0600), 0);
+  ASSERT_TRUE(mkdir_p(tree + "/a/b/c/d"));
+  ASSERT_EQ(::symlink(t.path().c_str(), (tree + "/a/b/up").c_str()), 0);
+  ASSERT_TRUE(write_file_atomic(t.path() + "/keep", "precious", 0644));
+
+  auto r = storage::remove_tree(tree);
+  ASSERT_TRUE(r) << r.error().what;
+  EXPECT_FALSE(path_exists(tree));
+  EXPECT_EQ(read_file(t.path() + "/keep").value_or(""), "precious") << "a link out of the tree is not followed";
+}
+
 TEST(CopyConfig, RewritesPathsUnderTheOldDirAndMacs) {
   std::string text =
       "# comment /var/lib/lxc/a/x\n"
@@ -95,6 +121,16 @@ TEST(Rdeps, AddAndDropInLxcFormat) {
   EXPECT_FALSE(storage::has_dependents(p + "/base"));
   ASSERT_TRUE(write_file_atomic(p + "/base/lxc_snapshots", "2\n"));
   EXPECT_TRUE(storage::has_dependents(p + "/base"));
+  EXPECT_TRUE(storage::dependents(p + "/base").empty()) << "a count names no container";
+  ASSERT_TRUE(storage::add_dependency({p, "c1"}, {{p, "base"}}));
+  EXPECT_EQ(*read_file(p + "/base/lxc_snapshots"), "3\n");
+  ASSERT_TRUE(storage::drop_dependency({p, "c1"}));
+  EXPECT_EQ(*read_file(p + "/base/lxc_snapshots"), "2\n");
+  ASSERT_TRUE(write_file_atomic(p + "/base/lxc_snapshots", "1\n"));
+  ASSERT_TRUE(storage::drop_dependency({p, "c1"}));
+  EXPECT_FALSE(path_exists(p + "/base/lxc_snapshots")) << "the last one gone, the file goes";
+  ASSERT_TRUE(storage::add_dependency({p, "c2"}, {{p, "base"}}));
+  EXPECT_EQ(storage::dependents(p + "/base"), (std::vector<storage::ContainerRef>{{p, "c2"}}));
 }
 
 TEST(CopyTree, KeepsLinksModesAndHoles) {
