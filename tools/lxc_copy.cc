@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <random>
 
 #include "api/copy.h"
 #include "api/destroy.h"
+#include "base/random.h"
 #include "base/file.h"
 #include "base/strings.h"
 #include "log/log.h"
@@ -63,14 +63,7 @@ bool parse_mounts(std::string_view arg, std::vector<Mount>& out) {
   return true;
 }
 
-std::string random_suffix() {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::mt19937 rng{std::random_device{}()};
-  std::uniform_int_distribution<size_t> pick(0, sizeof kChars - 2);
-  std::string s;
-  for (int i = 0; i < 6; ++i) s += kChars[pick(rng)];
-  return s;
-}
+std::string random_suffix() { return random_alnum(6); }
 
 // The -m entries of an ephemeral copy; an overlay mount gets an upper and a
 // work directory of its own in the copy's directory.

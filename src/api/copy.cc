@@ -2,16 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
 #include <optional>
-#include <random>
 
 #include "api/destroy.h"
 #include "api/snapshot.h"
+#include "base/random.h"
 #include "base/file.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
@@ -259,13 +258,8 @@ Result<void> finish_rootfs(const config::ConfigFile& cfg, const Container& c, co
 }  // namespace
 
 std::string random_hwaddr() {
-  // getrandom first: std::random_device's setup runs cpuid, which traps to
-  // the hypervisor in a VM (20 to 200 us).
   unsigned char b[3];
-  if (::getrandom(b, sizeof b, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof b)) {
-    static std::mt19937 rng{std::random_device{}()};
-    for (auto& x : b) x = static_cast<unsigned char>(rng());
-  }
+  random_bytes(b, sizeof b);
   return fmt::format("00:16:3e:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2]);
 }
 

@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
+#include "base/random.h"
 #include "base/unique_fd.h"
 
 namespace lxc {
@@ -96,15 +96,11 @@ Result<std::string> read_to_end(int fd, const std::string& what) {
 
 namespace {
 
-// A suffix for a temporary name: getrandom, or the pid and a counter when it
-// fails (O_EXCL makes any clash a retry, never a shared file). Not
-// std::random_device: its setup probes the CPU with cpuid, which traps to
-// the hypervisor in a VM (20 to 200 us, three times per lxc-copy -s).
+// A suffix for a temporary name (O_EXCL makes any clash a retry, never a
+// shared file).
 unsigned temp_suffix() {
-  static unsigned counter = 0;
   unsigned v = 0;
-  if (::getrandom(&v, sizeof v, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof v))
-    v = static_cast<unsigned>(::getpid()) * 7919u + counter++;
+  random_bytes(&v, sizeof v);
   return v;
 }
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <random>
 
+#include "base/random.h"
 #include "base/strings.h"
 
 namespace lxc::config {
@@ -185,11 +185,12 @@ Result<void> check_hwaddr(std::string_view v) {
 
 std::string randomize_hwaddr(std::string_view v) {
   static const char* hex = "0123456789abcdef";
-  std::random_device rd;
   std::string out(v);
+  std::string noise(out.size(), '\0');
+  random_bytes(noise.data(), noise.size());
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] != 'x' && out[i] != 'X') continue;
-    unsigned d = rd() & 15;
+    unsigned d = static_cast<unsigned char>(noise[i]) & 15u;
     // Second digit of the first octet: unicast (bit 0 clear), locally administered (bit 1 set).
     if (i == 1) d = (d & ~1u) | 2u;
     out[i] = hex[d];

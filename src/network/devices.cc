@@ -9,7 +9,6 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <cstdio>
 
 #include "base/file.h"
+#include "base/random.h"
 #include "base/spawn.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
@@ -28,22 +28,11 @@ namespace {
 
 constexpr log::Logger kLog("network");
 
-std::string random_chars(size_t n) {
-  static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  unsigned char buf[16];
-  if (::getrandom(buf, n, 0) != static_cast<ssize_t>(n))
-    for (size_t k = 0; k < n; ++k) buf[k] = static_cast<unsigned char>(::random());
-  std::string out;
-  for (size_t k = 0; k < n; ++k) out += kAlnum[buf[k] % (sizeof kAlnum - 1)];
-  return out;
-}
-
 // The host end of a veth gets fe:xx:..: a bridge takes the lowest address
 // of its ports as its own, and it must not take the container's.
 NlAddrPtr random_host_mac() {
   unsigned char mac[6];
-  if (::getrandom(mac, sizeof mac, 0) != sizeof mac)
-    for (auto& b : mac) b = static_cast<unsigned char>(::random());
+  random_bytes(mac, sizeof mac);
   mac[0] = 0xfe;
   return NlAddrPtr(nl_addr_build(AF_LLC, mac, sizeof mac));
 }
@@ -166,7 +155,7 @@ Result<void> setup_router(const Netlink& nl, Iface& i) {
 
 Result<void> create_veth(const Netlink& nl, Iface& i, pid_t pid) {
   const auto& d = *i.dev;
-  i.host_name = d.veth_pair.empty() ? "veth" + random_chars(6) : d.veth_pair;
+  i.host_name = d.veth_pair.empty() ? "veth" + random_alnum(6) : d.veth_pair;
   if (!d.veth_pair.empty() && nl.has_link(d.veth_pair)) {
     // The previous run's monitor removes its veth just after reporting
     // STOPPED: an immediate restart may find it still going.

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <memory>
-#include <random>
 
+#include "base/random.h"
 #include "base/file.h"
 #include "log/log.h"
 #include "network/netdev.h"
@@ -31,15 +31,8 @@ struct VethFree {
 // "veth<PID>_XXXX" (LXC's pattern) when it fits IFNAMSIZ with the peer's
 // "p", else "veth" and six random characters.
 std::string host_nic_name(pid_t pid) {
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::random_device rd;
-  auto pick = [&](int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) s += kChars[rd() % (sizeof kChars - 1)];
-    return s;
-  };
-  std::string name = "veth" + std::to_string(pid) + "_" + pick(4);
-  if (name.size() + 1 >= IFNAMSIZ) name = "veth" + pick(6);
+  std::string name = "veth" + std::to_string(pid) + "_" + random_alnum(4);
+  if (name.size() + 1 >= IFNAMSIZ) name = "veth" + random_alnum(6);
   return name;
 }
 
