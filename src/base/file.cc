@@ -21,10 +21,22 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   if (S_ISDIR(st.st_mode)) return fail(EISDIR, "read " + path);
   // Read straight into the result, sized from st_size (plus one byte to see
   // the end): a 2 MB busybox takes one allocation and one copy, not a chain
-  // of reallocations. Files that report no size (/proc) grow as they read.
+  // of reallocations. Files that report no size (/proc, cgroupfs) are read
+  // through a small buffer on the stack: a long-lived process (the monitor)
+  // keeps whatever heap it once touched.
   std::string out;
-  size_t want = st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 16384;
-  out.resize(std::min(want, max_bytes + 1));
+  if (st.st_size <= 0) {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(fd.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail_sys("read " + path);
+      if (n == 0) return out;
+      if (out.size() + static_cast<size_t>(n) > max_bytes) return fail(EFBIG, "read " + path);
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  out.resize(std::min(static_cast<size_t>(st.st_size) + 1, max_bytes + 1));
   size_t len = 0;
   for (;;) {
     if (len == out.size()) {
