@@ -53,7 +53,11 @@ DESTDIR=$D cmake --install "$BIN" >/dev/null 2>&1
 expect_contains "a second install keeps the administrator's /etc/default/lxc" "SHUTDOWNDELAY=9" "$(cat "$D/etc/default/lxc")"
 if command -v help2man >/dev/null; then
   M=$D$PREFIX/share/man/man1
-  expect_eq "a man page per command (not lxc-checkconfig)" 21 "$(ls "$M" 2>/dev/null | grep -c '^lxc-.*\.1$')"
+  # Every lxc-* command but lxc-checkconfig (which runs its checks whatever
+  # the arguments), lxc-usernsexec (no --version, as LXC's) and lxc-user-nic.
+  expect_eq "a man page per command" 22 "$(ls "$M" 2>/dev/null | grep -c '^lxc-.*\.1$')"
+  expect_eq "the configuration files' pages (man5)" "lxc-usernet.5 lxc.conf.5 lxc.container.conf.5 lxc.system.conf.5" \
+    "$(ls "$D$PREFIX/share/man/man5" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
   page=$(MANWIDTH=100 man -l "$M/lxc-stop.1" 2>/dev/null | col -b)
   expect_contains "man lxc-stop: its name line" "lxc-stop - stop a container" "$page"
   expect_contains "man lxc-stop: its options" "--nokill" "$page"
