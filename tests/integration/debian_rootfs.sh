@@ -61,17 +61,18 @@ debian_lxc_configs() {
 
 # systemd_boot LOGDIR -P LXCPATH -n NAME: lxc-start -d (log in LOGDIR/lxc.log),
 # then checks that systemd is running (or degraded) within 30 s; leaves the
-# state in $state.
+# state in $state. $SYSTEMD_BOOT_RUN, when set, names a command that runs
+# lxc-start and lxc-attach (as another user, in another cgroup).
 systemd_boot() {
-  local logdir=$1 start rc=0 err
+  local logdir=$1 start rc=0 err run=${SYSTEMD_BOOT_RUN:-}
   shift
   start=$(date +%s)
-  err=$("$BIN/lxc-start" "$@" -d -o "$logdir/lxc.log" -l INFO 2>&1) || rc=$?
+  err=$($run "$BIN/lxc-start" "$@" -d -o "$logdir/lxc.log" -l INFO 2>&1) || rc=$?
   expect_eq "lxc-start -d" 0 "$rc"
   [ "$rc" = 0 ] || echo "$err"
   state=""
   for _ in $(seq 1 60); do
-    state=$("$BIN/lxc-attach" "$@" -- systemctl is-system-running 2>/dev/null || true)
+    state=$($run "$BIN/lxc-attach" "$@" -- systemctl is-system-running 2>/dev/null || true)
     case "$state" in running | degraded) break ;; esac
     sleep 0.5
   done
