@@ -6,6 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "base/strings.h"
+
 namespace lxc {
 
 Result<Spawned> spawn_piped(const std::string& path, char* const argv[], char* const envp[], bool stderr_too) {
@@ -40,8 +44,20 @@ Result<int> wait_for(pid_t pid) {
   return status;
 }
 
-Result<Captured> run_captured(const std::string& path, char* const argv[], char* const envp[]) {
-  auto child = spawn_piped(path, argv, envp, true);
+bool Captured::ok() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+
+std::string Captured::complaint() const {
+  std::string why(trim(output));
+  std::replace(why.begin(), why.end(), '\n', ' ');
+  if (why.empty()) why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed";
+  return why;
+}
+
+Result<Captured> run_captured(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto child = spawn_piped(args.at(0), argv.data(), environ, true);
   if (!child) return unexpected(child.error());
   Captured c;
   char buf[512];

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -28,11 +29,15 @@ Result<int> wait_for(pid_t pid);
 struct Captured {
   int status = 0;      // the wait status
   std::string output;  // stdout and stderr together, at most the first 4 KiB
+
+  bool ok() const;  // exited with status 0
+  // Why it failed, on one line: its output, else "exit status N" or "killed".
+  std::string complaint() const;
 };
 
-// spawn_piped with stderr_too, everything it writes read, and waited for:
-// for small helpers (newuidmap, lxc-user-nic) whose output is the answer or
-// the complaint.
-Result<Captured> run_captured(const std::string& path, char* const argv[], char* const envp[]);
+// spawn_piped of args[0] with args (and this process's environment), stderr
+// too, everything it writes read, and waited for: for small helpers
+// (newuidmap, lxc-user-nic) whose output is the answer or the complaint.
+Result<Captured> run_captured(const std::vector<std::string>& args);
 
 }  // namespace lxc

@@ -9,10 +9,8 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "base/file.h"
@@ -362,21 +360,15 @@ Result<void> create_iface_unprivileged(Iface& i, pid_t pid, const std::string& l
               d.veth_pair);
   std::string helper = user_nic_path();
   std::vector<std::string> args{helper, "create", lxcpath, name, std::to_string(pid), "veth", d.link, i.inside_name};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
   kLog.debug("running {}", join(args, " "));
-  auto ran = run_captured(helper, argv.data(), environ);
+  auto ran = run_captured(args);
   if (!ran) return unexpected(key_error(i, "link", ran.error()));
-  std::string out(trim(ran->output));
-  if (!WIFEXITED(ran->status) || WEXITSTATUS(ran->status) != 0) {
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    if (out.empty())
-      out = WIFEXITED(ran->status) ? "exit status " + std::to_string(WEXITSTATUS(ran->status)) : "killed";
-    return unexpected(key_error(
-        i, "link", make_error(EPERM, helper + " create ... veth " + d.link + " " + i.inside_name + " failed: " + out)));
-  }
+  if (!ran->ok())
+    return unexpected(key_error(i, "link",
+                                make_error(EPERM, helper + " create ... veth " + d.link + " " + i.inside_name +
+                                                      " failed: " + ran->complaint())));
   // "NIC:IFINDEX:HOSTNIC:HOSTIFINDEX" is its last line.
+  std::string out(trim(ran->output));
   std::string line = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
   auto f = split(line, ":");
   if (f.size() != 4 || f[0] != i.inside_name)

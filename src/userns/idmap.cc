@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,20 +61,12 @@ Result<void> write_with_helper(const std::string& helper, pid_t pid, const std::
     args.push_back(std::to_string(m.hostid));
     args.push_back(std::to_string(m.range));
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
   std::string cmdline = join(args, " ");
   kLog.debug("running {}", cmdline);
-
-  auto ran = run_captured(helper, argv.data(), environ);
+  auto ran = run_captured(args);
   if (!ran) return unexpected(ran.error());
-  const int status = ran->status;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  std::string why(trim(ran->output));
-  std::replace(why.begin(), why.end(), '\n', ' ');
-  if (why.empty()) why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed";
-  return fail(EPERM, cmdline + " failed: " + why);
+  if (ran->ok()) return {};
+  return fail(EPERM, cmdline + " failed: " + ran->complaint());
 }
 
 }  // namespace
