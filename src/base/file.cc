@@ -155,6 +155,12 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
   return {};
 }
 
+Result<void> append_file(const std::string& path, std::string_view content, mode_t mode) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (!fd) return fail_sys("open " + path);
+  return write_all(fd.get(), content, path);
+}
+
 bool path_exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;

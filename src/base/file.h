@@ -37,6 +37,10 @@ class MappedFile {
 // new one and the directory are fsynced too, so that a crash cannot leave it
 // empty.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+// Appends content to path with one write (O_APPEND; the file is made with
+// mode if missing). For records added to a list in place, as LXC does with
+// lxc_snapshots: a reader sees the record whole or not at all.
+Result<void> append_file(const std::string& path, std::string_view content, mode_t mode = 0644);
 // Writes all of data to fd (retrying short writes and EINTR); what names the
 // file in the error.
 Result<void> write_all(int fd, std::string_view data, const std::string& what);

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/file.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
@@ -37,6 +39,7 @@ struct Dependents {
   bool present = false;  // the file is there with some content
   std::optional<uint64_t> count;
   std::vector<ContainerRef> refs;
+  bool last_complete = false;  // the text ends with a newline and holds whole pairs
 };
 
 Dependents read_dependents(const std::string& path) {
@@ -45,7 +48,10 @@ Dependents read_dependents(const std::string& path) {
   if (!text || text->empty()) return d;
   d.present = true;
   d.count = parse_u64(trim(*text));
-  if (!d.count) d.refs = pairs_of(*text);
+  if (!d.count) {
+    d.refs = pairs_of(*text);
+    d.last_complete = text->back() == '\n' && std::count(text->begin(), text->end(), '\n') % 2 == 0;
+  }
   return d;
 }
 
@@ -77,6 +83,14 @@ Result<void> add_dependency(const ContainerRef& clone, const std::vector<Contain
     auto d = read_dependents(path);
     if (d.count) {
       if (auto r = write_file_atomic(path, std::to_string(*d.count + 1) + "\n", 0644); !r) return r;
+      continue;
+    }
+    // Adding is an append, as LXC's mod_rdep does: no temporary file, rename
+    // and fsyncs for each clone (they were half of lxc-copy -s). A list that
+    // does not end in a newline (cut short) is rewritten whole instead.
+    std::string record = pairs_text({clone});
+    if (!d.present || d.last_complete) {
+      if (auto r = append_file(path, record, 0644); !r) return r;
       continue;
     }
     d.refs.push_back(clone);

@@ -133,6 +133,22 @@ TEST(Rdeps, AddAndDropInLxcFormat) {
   EXPECT_EQ(storage::dependents(p + "/base"), (std::vector<storage::ContainerRef>{{p, "c2"}}));
 }
 
+TEST(Rdeps, AddingToAListCutShortRewritesIt) {
+  TempDir t;
+  std::string p = t.path();
+  ASSERT_TRUE(mkdir_p(p + "/base"));
+  ASSERT_TRUE(mkdir_p(p + "/c2"));
+  // A pair cut short after its lxcpath: appending would pair "c2"'s lxcpath
+  // with the stray line. The whole pairs are kept and the new one follows.
+  ASSERT_TRUE(write_file_atomic(p + "/base/lxc_snapshots", p + "\nc1\n" + p));
+  ASSERT_TRUE(storage::add_dependency({p, "c2"}, {{p, "base"}}));
+  EXPECT_EQ(*read_file(p + "/base/lxc_snapshots"), p + "\nc1\n" + p + "\nc2\n");
+  ASSERT_TRUE(write_file_atomic(p + "/base/lxc_snapshots", p + "\nc1"));
+  ASSERT_TRUE(storage::drop_dependency({p, "c2"}));
+  ASSERT_TRUE(storage::add_dependency({p, "c2"}, {{p, "base"}}));
+  EXPECT_EQ(*read_file(p + "/base/lxc_snapshots"), p + "\nc1\n" + p + "\nc2\n");
+}
+
 TEST(CopyTree, KeepsLinksModesAndHoles) {
   TempDir t;
   std::string s = t.path() + "/src", d = t.path() + "/dst";
