@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "config/values.h"
+#include "templates/image.h"
 
 namespace lxc::api {
 namespace {
@@ -22,9 +23,10 @@ std::string config_header(std::string_view template_path, const std::vector<std:
   h += "\n";
   h += "# For additional config options, please look at lxc.container.conf(5)\n"
        "\n"
-       "# Uncomment the following line to support nesting containers:\n"
-       "#lxc.include = /usr/share/lxc/config/nesting.conf\n"
-       "# (Be aware this has security implications)\n"
+       "# Uncomment the following line to support nesting containers:\n";
+  // The nesting.conf lxcpp installs, as LXC names its own.
+  h += "#lxc.include = " + std::string(templates::kLxcTemplateConfig) + "/nesting.conf\n";
+  h += "# (Be aware this has security implications)\n"
        "\n";
   return h;
 }

@@ -10,7 +10,19 @@
 #include "log/log.h"
 #include "templates/root_dir.h"
 
+// Set by CMake from the install prefix (see config/share/lxc).
+#ifndef LXCPP_TEMPLATE_CONFIG
+#define LXCPP_TEMPLATE_CONFIG "/usr/share/lxc/config"
+#endif
+#ifndef LXCPP_HOOK_DIR
+#define LXCPP_HOOK_DIR "/usr/share/lxc/hooks"
+#endif
+
 namespace lxc::templates {
+
+constinit const std::string_view kLxcTemplateConfig = LXCPP_TEMPLATE_CONFIG;
+constinit const std::string_view kLxcHookDir = LXCPP_HOOK_DIR;
+
 namespace {
 
 constexpr log::Logger kLog("templates");

@@ -33,10 +33,14 @@
 
 namespace lxc::templates {
 
-// Where LXC keeps the config snippets and hooks images refer to; lxcpp uses
-// LXC's locations so that a config made by either works with the other.
-inline constexpr std::string_view kLxcTemplateConfig = "/usr/share/lxc/config";
-inline constexpr std::string_view kLxcHookDir = "/usr/share/lxc/hooks";
+// Where lxcpp installs LXC's config snippets (common.conf, debian.common.conf,
+// common.seccomp...) and hooks, which image configs name through the
+// LXC_TEMPLATE_CONFIG and LXC_HOOK_DIR placeholders: DATADIR/lxc/config and
+// DATADIR/lxc/hooks, so /usr/share/lxc/config and /usr/share/lxc/hooks (LXC's
+// own paths) with the prefix /usr, and a config made by either works with the
+// other.
+extern const std::string_view kLxcTemplateConfig;
+extern const std::string_view kLxcHookDir;
 
 struct ImageMeta {
   std::map<std::string, std::string> files;  // from the metadata tarball

@@ -22,10 +22,11 @@ inline constexpr std::string_view kLocalScriptPath = "/usr/share/lxc/templates/l
 
 std::unique_ptr<Template> local_template();
 
-// The "# Distribution configuration" of an image without a config: LXC's
-// common.conf by lxc.include when the host has it (LXC's config files
-// installed), else the same essentials written out: mounts, ttys, dropped
-// capabilities, the device allow-list.
+// The "# Distribution configuration" of an image without a config:
+// common.conf by lxc.include when it is installed in kLxcTemplateConfig
+// (lxcpp installs its own there), else (lxcpp run from a build tree) the same
+// essentials written out: mounts, ttys, dropped capabilities, the device
+// allow-list.
 std::string local_default_config(bool have_common_conf);
 
 }  // namespace lxc::templates

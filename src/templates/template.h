@@ -10,7 +10,8 @@
 // LXC's templates need no environment from lxc-create and none of them
 // sources /usr/share/lxc/lxc.functions (that file serves LXC's own shell
 // tools), so lxcpp ships no copy of it. What some need are LXC's config
-// snippets in /usr/share/lxc/config (from the liblxc-common package).
+// snippets in /usr/share/lxc/config: lxcpp installs its own set there
+// (config/share/lxc, at DATADIR/lxc/config for other prefixes).
 #pragma once
 
 #include <memory>

@@ -34,7 +34,7 @@ expect_eq "config mode" 640 "$(mode "$cfg")"
 expect_eq "header line 1" "# Template used to create this container: /usr/share/lxc/templates/lxc-busybox" "$(sed -n 1p "$cfg")"
 expect_eq "header line 2" "# Parameters passed to the template:" "$(sed -n 2p "$cfg")"
 expect_eq "header line 3" "# For additional config options, please look at lxc.container.conf(5)" "$(sed -n 3p "$cfg")"
-expect_eq "nesting hint" "#lxc.include = /usr/share/lxc/config/nesting.conf" "$(sed -n 6p "$cfg")"
+expect_eq "nesting hint" "#lxc.include = ${LXCPP_TEMPLATE_CONFIG:-/usr/share/lxc/config}/nesting.conf" "$(sed -n 6p "$cfg")"
 conf=$(cat "$cfg")
 for line in "lxc.rootfs.path = dir:$root" "lxc.uts.name = \"$n\"" "lxc.signal.halt = SIGUSR1" \
   "lxc.signal.reboot = SIGTERM" "lxc.autodev = 1" "lxc.tty.max = 5" "lxc.pty.max = 1" \

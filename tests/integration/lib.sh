@@ -76,6 +76,23 @@ expect_nothing_left() {
   expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
 }
 
+# install_snippets DIR: lxcpp's copies of LXC's config snippets and hooks
+# (the config-snippets install component, from the build tree) installed
+# under DIR with DESTDIR, and the absolute paths in them rewritten into DIR,
+# so that they include and name nothing outside it. Prints the directory with
+# config/ and hooks/ in it (DIR/usr/local/share/lxc for the default prefix).
+install_snippets() {
+  local dest=$1 found share orig
+  command -v cmake >/dev/null || { echo "install_snippets: no cmake" >&2; return 1; }
+  DESTDIR=$dest cmake --install "$BIN" --component config-snippets >/dev/null || return 1
+  found=$(find "$dest" -path '*/lxc/config/common.conf' | head -n 1)
+  [ -n "$found" ] || { echo "install_snippets: no common.conf installed under $dest" >&2; return 1; }
+  share=${found%/config/common.conf}
+  orig=${share#"$dest"}
+  grep -rlZ -- "$orig/" "$share" | xargs -0 -r sed -i "s#$orig/#$share/#g"
+  echo "$share"
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" = 0 ]

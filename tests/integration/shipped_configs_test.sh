@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every configuration file that Debian's lxc packages ship (lxc, liblxc-common,
-# lxc-templates) loads through its include chain, and the key list of
-# tests/data/lxc.container.conf.keys covers the shipped lxc.container.conf(5).
+# lxc-templates) loads through its include chain, lxcpp's own copies of the
+# snippets in usr/share/lxc/config (config/share/lxc) mean the same, file by
+# file, and the key list of tests/data/lxc.container.conf.keys covers the
+# shipped lxc.container.conf(5).
 #
 # The packages are fetched with apt-get download and only their configuration
 # files, doc examples and man page are unpacked into a temporary directory:
@@ -49,11 +51,24 @@ fi
 nconf=$(find "$root/usr/share/lxc/config" -maxdepth 1 -name '*.conf' | wc -l)
 expect_eq "shipped usr/share/lxc/config/*.conf" 1 "$([ "$nconf" -ge 40 ] && echo 1 || echo "$nconf")"
 
-out=$(LXCPP_SHIPPED_ROOT=$root "$unit" --gtest_filter='ShippedConfigs.*' 2>&1) && rc=0 || rc=$?
-echo "$out" | grep -E '^\[ +(OK|FAILED|SKIPPED) +\]|Failure|error' | head -n 40
+# lxcpp's own set, as cmake --install puts it (into $tmp/lxcpp, never /usr),
+# for ShippedConfigs.LxcppSnippetsMeanTheSameAsLxcs.
+own=$(install_snippets "$tmp/lxcpp") || { fail_check "install lxcpp's config snippets"; finish; exit 1; }
+if grep -rqE '(^|[^/a-zA-Z0-9_.-])/usr/(local/)?share/lxc/' "$own/config"; then
+  fail_check "every path in lxcpp's snippets was rewritten"
+else
+  pass "every path in lxcpp's snippets was rewritten"
+fi
+
+out=$(LXCPP_SHIPPED_ROOT=$root LXCPP_OWN_SNIPPETS=$own "$unit" --gtest_filter='ShippedConfigs.*' 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 0 ]; then
+  echo "$out" | grep -E '^\[ +(OK|FAILED|SKIPPED) +\]'
+else
+  echo "$out" | grep -vE '^\[ +(RUN|OK) +\]' | head -n 200  # the failures whole: the file, the diff
+fi
 expect_eq "ShippedConfigs.* pass" 0 "$rc"
 if grep -q '\[  SKIPPED \]' <<<"$out"; then fail_check "ShippedConfigs.* ran (none skipped)"; else pass "ShippedConfigs.* ran"; fi
-expect_contains "ShippedConfigs.* ran 5 tests" "5 tests from ShippedConfigs" "$out"
+expect_contains "ShippedConfigs.* ran 7 tests" "7 tests from ShippedConfigs" "$out"
 
 # Every key the man page names is in the key list the registry test uses
 # (placeholders such as lxc.net.[i].type are listed as lxc.net.0.type).

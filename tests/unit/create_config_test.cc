@@ -9,6 +9,7 @@
 
 #include "config/config_file.h"
 #include "templates/busybox.h"
+#include "templates/image.h"
 
 namespace lxc::api {
 namespace {
@@ -27,7 +28,7 @@ TEST(CreateConfig, HeaderWithoutArguments) {
             "# For additional config options, please look at lxc.container.conf(5)\n"
             "\n"
             "# Uncomment the following line to support nesting containers:\n"
-            "#lxc.include = /usr/share/lxc/config/nesting.conf\n"
+            "#lxc.include = " + std::string(templates::kLxcTemplateConfig) + "/nesting.conf\n"
             "# (Be aware this has security implications)\n"
             "\n");
 }

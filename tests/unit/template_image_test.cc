@@ -65,7 +65,8 @@ TEST(TemplateImage, RelevantFileModeThenCompat) {
 TEST(TemplateImage, PlaceholdersInLxcOrder) {
   Placeholders p{"c1", "/var/lib/lxc/c1", "/var/lib/lxc/c1/rootfs"};
   EXPECT_EQ(fill_placeholders("LXC_NAME LXC_PATH LXC_ROOTFS LXC_TEMPLATE_CONFIG LXC_HOOK_DIR LXC_NAME", p),
-            "c1 /var/lib/lxc/c1 /var/lib/lxc/c1/rootfs /usr/share/lxc/config /usr/share/lxc/hooks c1");
+            "c1 /var/lib/lxc/c1 /var/lib/lxc/c1/rootfs " + std::string(kLxcTemplateConfig) + " " +
+                std::string(kLxcHookDir) + " c1");
   EXPECT_EQ(fill_placeholders("no placeholders", p), "no placeholders");
 }
 
