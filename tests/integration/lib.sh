@@ -71,7 +71,13 @@ expect_nothing_left() {
     pgrep -f "lxc-.*$name" >/dev/null || break
     sleep 0.1
   done
-  expect_eq "no cgroups left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)"
+  # The container's own cgroups: NAME, lxc.payload.NAME, lxc.monitor.NAME
+  # (with -N when a name was taken), not every directory with NAME in it: the
+  # host makes cgroups with hex names that "a1" can be part of.
+  local re
+  re=$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|/]/\\&/g')
+  expect_eq "no cgroups left" "" "$(find /sys/fs/cgroup -maxdepth 3 -regextype posix-extended \
+    -regex ".*/(lxc\.(payload|monitor)\.)?$re(-[0-9]+)?" 2>/dev/null)"
   expect_eq "no mounts left" "" "$(grep "$lxcpath" /proc/self/mountinfo || true)"
   expect_eq "no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
 }
