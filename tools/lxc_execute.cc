@@ -63,7 +63,9 @@ int lxc_execute_main(int argc, char** argv) {
       std::fprintf(stderr, "lxc-execute: missing command to execute (-- COMMAND or lxc.execute.cmd)\n");
       return 1;
     }
-    opts.argv = split(cmd, " \t");
+    // Quotes group words, as in LXC's lxc-execute (lxc-oci writes
+    // '"/bin/sh" "-c" "..."' for an image's entry point).
+    opts.argv = split_quoted(cmd);
   }
   if (c.is_running()) {
     std::fprintf(stderr, "lxc-execute: %s: Container is already running\n", args.name.c_str());

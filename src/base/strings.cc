@@ -28,6 +28,28 @@ std::vector<std::string> split(std::string_view s, std::string_view seps) {
   return out;
 }
 
+std::vector<std::string> split_quoted(std::string_view s) {
+  std::vector<std::string> out;
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  size_t i = 0;
+  while (i < s.size()) {
+    if (space(s[i])) {
+      ++i;
+    } else if (s[i] == '"' || s[i] == '\'') {
+      size_t close = s.find(s[i], i + 1);
+      if (close == std::string_view::npos) break;
+      out.emplace_back(s.substr(i + 1, close - i - 1));
+      i = close + 1;
+    } else {
+      size_t end = i;
+      while (end < s.size() && !space(s[end])) ++end;
+      out.emplace_back(s.substr(i, end - i));
+      i = end;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string_view> lines(std::string_view text) {
   std::vector<std::string_view> out;
   size_t pos = 0;

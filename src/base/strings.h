@@ -13,6 +13,12 @@ bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 // Splits on any of the separator characters, dropping empty pieces.
 std::vector<std::string> split(std::string_view s, std::string_view seps);
+// Splits a command line into words as LXC's lxc-execute splits
+// lxc.execute.cmd: whitespace separates words; a word that starts with " or '
+// runs to the next such quote, which are dropped (no escapes; a quote inside
+// an unquoted word is kept). An unterminated quoted word is dropped, as LXC
+// drops it.
+std::vector<std::string> split_quoted(std::string_view s);
 // The lines of a text, blank ones included (split() drops them); a final
 // newline makes no empty last line. The views point into text.
 std::vector<std::string_view> lines(std::string_view text);

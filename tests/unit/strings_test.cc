@@ -10,6 +10,17 @@ TEST(Strings, TrimAndSplit) {
   EXPECT_EQ(join({"a", "b"}, ","), "a,b");
 }
 
+TEST(Strings, SplitQuotedAsLxcExecute) {
+  using V = std::vector<std::string>;
+  // What LXC's lxc-oci writes for an image's entry point and command.
+  EXPECT_EQ(split_quoted(R"("/bin/sh"  "-c" "echo a; sleep 1" )"), (V{"/bin/sh", "-c", "echo a; sleep 1"}));
+  EXPECT_EQ(split_quoted("a\tb  'c d' \"\""), (V{"a", "b", "c d", ""}));
+  EXPECT_EQ(split_quoted("x\"y z"), (V{"x\"y", "z"})) << "a quote inside a word is kept";
+  EXPECT_EQ(split_quoted("\"ab\"cd"), (V{"ab", "cd"})) << "the closing quote ends the word";
+  EXPECT_EQ(split_quoted("echo 'unterminated"), (V{"echo"})) << "dropped, as LXC does";
+  EXPECT_TRUE(split_quoted("   ").empty());
+}
+
 TEST(Strings, ParseNumbers) {
   EXPECT_EQ(parse_u64("42"), 42u);
   EXPECT_FALSE(parse_u64("-1"));
