@@ -15,6 +15,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev dnsmasq-base nftables iptables
   libbtrfsutil-dev btrfs-progs lvm2 attr
   help2man
+  skopeo umoci jq
 )
 missing=()
 for p in "${packages[@]}"; do
