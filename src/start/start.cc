@@ -49,6 +49,30 @@ int shell_status(int wait_status) {
   return 1;
 }
 
+// The container's namespaces that are not the monitor's, opened for the
+// stop hooks: init is gone by then, and LXC gives them
+// /proc/<monitor>/fd/<fd> of these (arguments "net:..." with hook version 0,
+// LXC_NET_NS... with 1; no other hook gets them). Kept until the stop hooks
+// have run, in LXC's order.
+std::vector<UniqueFd> keep_namespaces(pid_t pid, std::vector<hooks::NsFd>& out) {
+  std::vector<UniqueFd> kept;
+  out.clear();
+  for (const auto& t : kNamespaceTypes) {
+    const std::string file(t.file);
+    struct stat ours {}, theirs {};
+    if (::stat(("/proc/self/ns/" + file).c_str(), &ours) < 0) continue;  // the kernel has none of this type
+    UniqueFd fd(::open(("/proc/" + std::to_string(pid) + "/ns/" + file).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::fstat(fd.get(), &theirs) < 0) {
+      kLog.warn("cannot keep the {} namespace of {} for the stop hooks: {}", file, pid, std::strerror(errno));
+      continue;
+    }
+    if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) continue;  // the host's
+    out.push_back(hooks::NsFd{file, fd.get()});
+    kept.push_back(std::move(fd));
+  }
+  return kept;
+}
+
 struct Namespaces {
   int flags = 0;
   bool userns = false;
@@ -464,6 +488,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   monitor.set_hooks(
       MonitorHooks{[&] { return cg->freeze(); }, [&] { return cg->thaw(); }, [&] { return cg->serialize(); }});
 
+  std::vector<UniqueFd> kept_ns;  // for the stop hooks (keep_namespaces)
+  std::vector<hooks::NsFd> stop_ns;
   // One boot: from a fresh payload cgroup to init exec'd. The first runs
   // in the payload cgroup made above; a reboot makes it again.
   auto boot = [&]() -> Result<void> {
@@ -563,6 +589,9 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     // Device rules go in once the container has made its /dev.
     if (auto r = cgstep(cg->apply_settings(cgroups::Stage::Devices)); !r) return unexpected(r.error());
     henv.init_pid = pid;
+    // Every namespace exists now (the child unshared its cgroup one itself).
+    if (!conf.hooks[static_cast<size_t>(config::HookType::Stop)].empty())
+      kept_ns = keep_namespaces(pid, stop_ns);
     if (auto r = hooks::run_hooks(conf, config::HookType::StartHost, henv); !r) return unexpected(r.error());
     if (auto r = send_step(parent_sock.get(), SyncStep::Go); !r) return unexpected(r.error());
     if (auto r = expect_exec(parent_sock.get()); !r) return unexpected(r.error());
@@ -603,7 +632,10 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     bool reboot = !opts.execute && is_reboot(status);
     std::string boot_target = henv.target;
     henv.target = reboot ? "reboot" : "stop";
+    henv.namespaces = std::exchange(stop_ns, {});
     if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
+    henv.namespaces.clear();
+    kept_ns.clear();
     (void)cg->kill_all();
     net.stop();  // net: all but the veth host ends, which go after STOPPED
     if (auto r = destroy_payload(); !r) kLog.error("{}", describe(r.error()));
