@@ -12,7 +12,7 @@ packages=(
   qemu-system-x86 cpio
   iproute2 util-linux procps tmux uidmap
   gpg-agent python3 xz-utils zstd bzip2 e2fsprogs
-  libnl-3-dev libnl-route-3-dev dnsmasq-base nftables iptables
+  libnl-3-dev libnl-route-3-dev dnsmasq-base isc-dhcp-client nftables iptables
   libbtrfsutil-dev btrfs-progs lvm2 attr
   help2man
   skopeo umoci jq
