@@ -12,10 +12,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 die() { echo "crosscheck: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 
+. "$HERE/lib/ref_overlays.sh"
 if [ -z "${CROSS_INNER:-}" ]; then
   PBIN=$(cd "${LXCPP_BIN:-$HERE/../build}" && pwd) || die "no lxcpp build"
   WORK=$(mktemp -d /tmp/lxcpp-cross-XXXX)
-  trap 'rm -rf --one-file-system "$WORK"' EXIT
+  PIVOT_EXISTED=0
+  lxc_pivot_existed && PIVOT_EXISTED=1
+  trap '[ "$PIVOT_EXISTED" = 1 ] || remove_lxc_pivot; rm -rf --one-file-system "$WORK"' EXIT
   mkdir -p "$WORK/debs" "$WORK/ref" && chmod 777 "$WORK/debs"
   (cd "$WORK/debs" && apt-get download -q lxc liblxc1 liblxc-common lxc-templates >/dev/null 2>&1) ||
     die "apt-get download failed"
@@ -24,7 +27,6 @@ if [ -z "${CROSS_INNER:-}" ]; then
   exit $?
 fi
 
-. "$HERE/lib/ref_overlays.sh"
 ref_overlays
 "$PBIN/lxc-start" --version | grep -q lxcpp || die "$PBIN/lxc-start is not lxcpp"
 LP=$WORK/lxc

@@ -50,8 +50,9 @@ WORK=$(mktemp -d /tmp/lxcpp-bench-XXXX) || die "mktemp failed"
 export WORK ID=$((RANDOM % 9000 + 1000)) LOG=$WORK/bench.log RESULTS_TSV=$WORK/results.tsv
 : >"$RESULTS_TSV"
 # cgroups that LXC leaves behind by design (its monitor's pivot cgroup): remove only ours
+. "$HERE/lib/ref_overlays.sh"
 PIVOT_EXISTED=0
-for d in /sys/fs/cgroup/lxc.pivot /sys/fs/cgroup/*/lxc.pivot; do [ -d "$d" ] && PIVOT_EXISTED=1; done
+lxc_pivot_existed && PIVOT_EXISTED=1
 
 INNER=
 finish() {
@@ -80,11 +81,7 @@ finish() {
   for d in $(find /sys/fs/cgroup -depth -type d \( -name "lxc.payload.[pr]$ID-*" -o -name "lxc.monitor.[pr]$ID-*" -o -name "lxc.*.n[pr]$ID" \) 2>/dev/null); do
     rmdir "$d" 2>/dev/null
   done
-  if [ "$PIVOT_EXISTED" = 0 ]; then
-    for d in /sys/fs/cgroup/lxc.pivot /sys/fs/cgroup/*/lxc.pivot; do
-      [ -d "$d" ] && [ ! -s "$d/cgroup.procs" ] && rmdir "$d" 2>/dev/null
-    done
-  fi
+  [ "$PIVOT_EXISTED" = 1 ] || remove_lxc_pivot
   if grep -q -- " $WORK" /proc/self/mountinfo; then
     echo "bench: WARNING: mounts left under $WORK:" >&2
     grep -- " $WORK" /proc/self/mountinfo >&2
