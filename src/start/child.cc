@@ -45,9 +45,12 @@ void check(int sync_fd, Result<void> r, std::string_view step) {
 }
 
 // Keeps only the fds the container should see; the rest of the monitor's
-// (log file, command socket, other ptys) must not leak into it.
+// (log file, command socket, other ptys) must not leak into it. Stdio stays,
+// as with LXC: the hooks run here (pre-mount, mount, autodev, start) write
+// their messages to it, and it is init's unless the console replaces it
+// (lxc-execute's caller's; /dev/null for lxc-start -d, which detached).
 void close_other_fds(const ChildSpec& spec) {
-  std::vector<int> keep = spec.keep_fds;
+  std::vector<int> keep = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO};
   keep.push_back(spec.sync_fd);
   for (auto [fd, type] : spec.share_fds) keep.push_back(fd);
   if (spec.console_fd >= 0) keep.push_back(spec.console_fd);
@@ -213,6 +216,11 @@ void child_main(const ChildSpec& spec) {
   // the host's mount namespace.
   if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
     die(sync, sys_error("make / a dependent (rslave) mount"));
+  // As LXC: lxc.environment is set for the hooks that run in here too
+  // (LXC's nvidia mount hook reads NVIDIA_* from it); init gets a clean
+  // environment of it later (set_environment).
+  for (const auto& e : conf.environment)
+    if (auto eq = e.find('='); eq != std::string::npos) ::setenv(e.substr(0, eq).c_str(), e.c_str() + eq + 1, 1);
   check(sync, hooks::run_hooks(conf, config::HookType::PreMount, henv), "hook");
   // The profile is a host path: read and compile it before pivot_root,
   // load it last.

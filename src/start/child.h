@@ -35,7 +35,6 @@ struct ChildSpec {
   std::vector<std::pair<int, int>> share_fds;
   int pdeath_signal = SIGKILL;         // lxc.monitor.signal.pdeath
   rootfs::CgroupMounts cgroup_mounts;  // for lxc.mount.auto = cgroup*
-  std::vector<int> keep_fds;           // fds that survive into the container (stdio for execute, -C off)
 };
 
 [[noreturn]] void child_main(const ChildSpec& spec);

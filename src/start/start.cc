@@ -521,7 +521,6 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     spec.new_utsns = new_utsns;
     for (const auto& [fd, type] : shared->fds) spec.share_fds.emplace_back(fd.get(), type);
     spec.pdeath_signal = conf.monitor_signal_pdeath ? conf.monitor_signal_pdeath : SIGKILL;
-    if (opts.execute) spec.keep_fds = {0, 1, 2};
     spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
 
     auto time_ns = enter_time_ns(conf, shared->time);

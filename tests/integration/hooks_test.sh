@@ -100,5 +100,26 @@ expect_eq "failing pre-start: no monitor left" "" "$(pgrep -f "lxc-start.*$name"
 expect_eq "failing pre-start: no cgroup left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name "*$name*" 2>/dev/null)"
 expect_eq "failing pre-start: no mounts left" "" "$(grep "$lp" /proc/self/mountinfo || true)"
 
+# A mount hook, run by the container's first process during its setup, sees
+# lxc.environment (LXC's nvidia hook reads NVIDIA_* from it) and writes to
+# the caller's stdio, as LXC's: its complaints are not lost.
+cp "$lp/config.orig" "$cfg"
+cat >"$lp/env.sh" <<'EOF'
+#!/bin/sh
+echo "mount hook: HOOK_VAR=${HOOK_VAR:-unset}" >&2
+EOF
+chmod +x "$lp/env.sh"
+cat >>"$cfg" <<EOF
+lxc.environment = HOOK_VAR=from-config
+lxc.hook.mount = $lp/env.sh
+lxc.console.path = none
+EOF
+err=$("$BIN/lxc-execute" "${L[@]}" -- true 2>&1)
+expect_contains "lxc-execute: the mount hook's stderr, with lxc.environment" "mount hook: HOOK_VAR=from-config" "$err"
+err=$(timeout 20 "$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1 </dev/null)
+expect_contains "lxc-start -F: likewise" "mount hook: HOOK_VAR=from-config" "$err"
+expect_eq "init's environment has lxc.environment" "HOOK_VAR=from-config" \
+  "$("$BIN/lxc-execute" "${L[@]}" -- env 2>/dev/null | grep HOOK_VAR)"
+
 expect_rc "lxc-destroy" 0 "$BIN/lxc-destroy" "${L[@]}"
 finish
