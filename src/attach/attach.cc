@@ -218,6 +218,10 @@ Result<int> run(const Target& t, const AttachOptions& o) {
       plan.setns_flags |= static_cast<unsigned>(ns.flag);
   }
 
+  // lxc.sched.core: into init's core scheduling domain, as LXC, when the
+  // command joins init's pid namespace (where init is pid 1).
+  plan.join_core_sched = conf.sched_core && join_pid;
+
   CgroupPlan cg;
   if (!(o.elevated & kPrivCgroup)) {
     auto p = plan_cgroups(t);

@@ -17,6 +17,7 @@
 #include "base/file.h"
 #include "cgroups/fs.h"
 #include "security/caps.h"
+#include "security/core_sched.h"
 #include "security/limits.h"
 
 namespace lxc::attach::detail {
@@ -97,6 +98,7 @@ void child_main(const ChildPlan& p) {
   if (p.setns_flags && ::setns(p.init_pidfd, static_cast<int>(p.setns_flags)) < 0)
     die_sys(p, "enter the container's namespaces");
   ::close(p.init_pidfd);
+  if (p.join_core_sched) check(p, security::join_core_sched_domain(1), "lxc.sched.core");
   if ((p.setns_flags & CLONE_NEWUSER) || p.in_userns) {
     // Root of the container's user namespace; -u/-g come at the end.
     if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) die_sys(p, "become root in the user namespace");

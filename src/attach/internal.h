@@ -28,6 +28,7 @@ struct ChildPlan {
   security::Lsm lsm = security::Lsm::None;
   std::string lsm_label;                  // set for the exec; "" keeps the caller's
   bool drop_caps = true;
+  bool join_core_sched = false;             // lxc.sched.core: into init's core scheduling domain
   int pty_slave = -1;                       // -1: no pty
   bool tty_fds[3] = {false, false, false};  // which of stdin, stdout, stderr get the pty slave
   std::string cwd;                          // the caller's, tried inside the container

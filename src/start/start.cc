@@ -28,6 +28,7 @@
 #include "log/log.h"
 #include "network/session.h"
 #include "security/caps.h"
+#include "security/core_sched.h"
 #include "start/child.h"
 #include "start/monitor.h"
 #include "start/sync.h"
@@ -373,6 +374,12 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   auto shared = open_shared(conf, opts, lxcpath, *ns, new_utsns);
   if (!shared) return unexpected(shared.error());
 
+  // lxc.sched.core: the domain is made for init's thread group and joined
+  // by lxc-attach through pid 1, so the container needs a pid namespace of
+  // its own (LXC has the same rule).
+  if (conf.sched_core && (!(ns->flags & CLONE_NEWPID) || shared->pid))
+    return fail(EINVAL, "lxc.sched.core: core scheduling needs a pid namespace of the container's own");
+
   std::string rootfs = resolve_rootfs(conf);
   // storage: btrfs:, overlay:, loop:, lvm:, zfs: values name no directory;
   // the child mounts them (rootfs::Step::storage_src) on LXCPATH/NAME/rootfs.
@@ -544,6 +551,11 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     };
 
     if (auto r = step(expect_step(parent_sock.get(), SyncStep::ChildCloned), "start"); !r) return unexpected(r.error());
+    if (conf.sched_core) {  // before init runs anything: all it makes inherits the domain
+      if (auto r = security::create_core_sched_domain(pid); !r)
+        return unexpected(with_context(r.error(), "lxc.sched.core"));
+      if (auto c = security::core_sched_cookie(pid); c) kLog.info("{} runs in core scheduling domain {}", name, *c);
+    }
     if (ns->userns)
       if (auto r = userns::write_container_id_maps(pid, conf.idmaps); !r) return unexpected(r.error());
     if (ns->netns)  // net

@@ -4,12 +4,15 @@
  *   probe umount_force umount2("/nonexistent", MNT_FORCE): likewise
  *   probe caps         the CapBnd: line of /proc/self/status
  *   probe seccomp      the Seccomp: line of /proc/self/status
+ *   probe core_sched   "cookie N": this process's core scheduling cookie
+ *                      (0: none), or the errno name (EINVAL: no kernel support)
  * Build: gcc -static -O2 -o probe tests/probe/probe.c */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,7 +47,7 @@ static int status_line(const char *field) {
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: probe kexec|init_module|umount_force|caps|seccomp\n");
+    fprintf(stderr, "usage: probe kexec|init_module|umount_force|caps|seccomp|core_sched\n");
     return 2;
   }
   if (strcmp(argv[1], "kexec") == 0) {
@@ -64,6 +67,16 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "caps") == 0) return status_line("CapBnd:");
   if (strcmp(argv[1], "seccomp") == 0) return status_line("Seccomp:");
+  if (strcmp(argv[1], "core_sched") == 0) {
+    unsigned long long cookie = 0;
+    errno = 0;
+    /* PR_SCHED_CORE (62), PR_SCHED_CORE_GET (0), of this thread (scope 0) */
+    if (prctl(62, 0, 0, 0, (unsigned long)&cookie) == 0)
+      printf("cookie %llu\n", cookie);
+    else
+      print_result(-1);
+    return 0;
+  }
   fprintf(stderr, "probe: unknown command %s\n", argv[1]);
   return 2;
 }
