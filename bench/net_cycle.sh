@@ -1,11 +1,12 @@
 #!/bin/bash
-# net_cycle: lxc-start -d / lxc-wait RUNNING / lxc-stop -k of a busybox
-# container with one veth on a bridge (LXC's default network shape), lxcpp
-# against the reference LXC. Run by bench/run.sh as
+# net_cycle and net_execute: lxc-start -d / lxc-wait RUNNING / lxc-stop -k,
+# and lxc-execute -- /bin/true, of a busybox container with one veth on a
+# bridge (the network Debian's /etc/lxc/default.conf gives every container),
+# lxcpp against the reference LXC. Run by bench/run.sh as
 #   unshare -m -n --propagation private bash bench/net_cycle.sh
 # so that the bridge, the veths and the reference's overlays exist only in
 # namespaces of its own. Same environment as inner.sh (WORK, REF, PBIN, ID,
-# RUNS, WARMUP, RESULTS_TSV, LOG); appends one row to RESULTS_TSV.
+# RUNS, WARMUP, RESULTS_TSV, LOG); appends two rows to RESULTS_TSV.
 set -u
 shopt -s nullglob
 die() { echo "bench: net_cycle: $*" >&2; exit 1; }
@@ -41,23 +42,32 @@ done
 cleanup() { for s in p r; do t "$s" lxc-stop -n "$(n $s)" -k; done; }
 trap cleanup EXIT
 
-echo "bench: net_cycle ($RUNS runs, $WARMUP warmup)" >&2
-: >"$WORK/times-net_cycle-p"
-: >"$WORK/times-net_cycle-r"
-for ((i = -WARMUP; i < RUNS; i++)); do
-  if ((i % 2)); then order="r p"; else order="p r"; fi
-  for s in $order; do
-    t "$s" lxc-wait -n "$(n $s)" -s STOPPED -t 20
-    t0=${EPOCHREALTIME/./}
-    t "$s" lxc-start -n "$(n $s)" -d && t "$s" lxc-wait -n "$(n $s)" -s RUNNING -t 20 && t "$s" lxc-stop -n "$(n $s)" -k
-    rc=$?
-    t1=${EPOCHREALTIME/./}
-    ((rc == 0)) || { echo "bench: net_cycle: side $s run $i failed, see $LOG" >&2; continue; }
-    ((i >= 0)) && awk -v d=$((t1 - t0)) 'BEGIN {printf "%.3f\n", d / 1000}' >>"$WORK/times-net_cycle-$s"
-  done
-done
 median() { sort -n "$1" | awk '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-pm=$(median "$WORK/times-net_cycle-p") rm=$(median "$WORK/times-net_cycle-r")
-printf 'net_cycle\tms\t%s\t%s\t%s\t%s\n' "$pm" "$rm" "$(wc -l <"$WORK/times-net_cycle-p")" \
-  "$(wc -l <"$WORK/times-net_cycle-r")" >>"$RESULTS_TSV"
-echo "bench:   net_cycle lxcpp $pm ms   LXC $rm ms" >&2
+# pair KEY FN: FN SIDE timed RUNS times per side, sides alternating; one row.
+pair() {
+  local key=$1 fn=$2 i s order t0 t1 rc
+  echo "bench: $key ($RUNS runs, $WARMUP warmup)" >&2
+  : >"$WORK/times-$key-p"
+  : >"$WORK/times-$key-r"
+  for ((i = -WARMUP; i < RUNS; i++)); do
+    if ((i % 2)); then order="r p"; else order="p r"; fi
+    for s in $order; do
+      t "$s" lxc-wait -n "$(n $s)" -s STOPPED -t 20
+      t0=${EPOCHREALTIME/./}
+      $fn "$s"
+      rc=$?
+      t1=${EPOCHREALTIME/./}
+      ((rc == 0)) || { echo "bench: $key: side $s run $i failed, see $LOG" >&2; continue; }
+      ((i >= 0)) && awk -v d=$((t1 - t0)) 'BEGIN {printf "%.3f\n", d / 1000}' >>"$WORK/times-$key-$s"
+    done
+  done
+  local pm rm
+  pm=$(median "$WORK/times-$key-p") rm=$(median "$WORK/times-$key-r")
+  printf '%s\tms\t%s\t%s\t%s\t%s\n' "$key" "$pm" "$rm" "$(wc -l <"$WORK/times-$key-p")" \
+    "$(wc -l <"$WORK/times-$key-r")" >>"$RESULTS_TSV"
+  echo "bench:   $key lxcpp $pm ms   LXC $rm ms" >&2
+}
+cycle() { t "$1" lxc-start -n "$(n $1)" -d && t "$1" lxc-wait -n "$(n $1)" -s RUNNING -t 20 && t "$1" lxc-stop -n "$(n $1)" -k; }
+execute() { t "$1" lxc-execute -n "$(n $1)" -- /bin/true; }
+pair net_cycle cycle
+pair net_execute execute

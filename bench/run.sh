@@ -12,7 +12,8 @@
 #   LS_COUNT, LS_RUNNING  containers for lxc-ls -f (default 200, 10 running)
 #   BULK, BULK_REPS       back-to-back start/stop (default 50 containers, 3 repetitions)
 #   RESULTS_DIR  where the table and raw times go (default /tmp/lxcpp-bench-results)
-#   NET_CYCLE    1 (default) also runs bench/net_cycle.sh (one veth on a bridge), 0 skips it
+#   NET_CYCLE    1 (default) also runs bench/net_cycle.sh (start/stop and execute with one veth
+#                on a bridge, as Debian's default.conf), 0 skips it
 set -u
 set -m   # the inner script runs in its own process group: Ctrl-C reaches only us, we forward it
 
@@ -123,7 +124,7 @@ fi
 # ---------------------------------------------------------------- table
 target() {
   case $1 in
-    execute | start_wait_stop | info_s | ls_f | monitor_pss | net_cycle) echo 0.50 ;;
+    execute | start_wait_stop | info_s | ls_f | monitor_pss | net_cycle | net_execute) echo 0.50 ;;
     attach) echo 0.60 ;;
     create_destroy) echo 0.10 ;;
     copy_dir | snapshot_dir | copy_snapshot_overlay) echo 0.50 ;;
