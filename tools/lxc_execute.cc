@@ -4,10 +4,13 @@
 
 #include "api/container.h"
 #include "base/strings.h"
+#include "log/log.h"
 #include "tools/args.h"
 #include "tools/tools.h"
 
 namespace lxc::tools {
+
+constexpr log::Logger kLog("lxc_execute");  // failures reach a log file too
 
 bool apply_defines(config::ConfigFile& cfg, const std::vector<std::string>& defines, std::string_view prog);
 
@@ -51,7 +54,7 @@ int lxc_execute_main(int argc, char** argv) {
                                        ? config::ConfigFile::from_text("", "(empty)")
                                        : c.load_config(args.rcfile);
   if (!cfg) {
-    std::fprintf(stderr, "lxc-execute: %s: %s\n", args.name.c_str(), describe(cfg.error()).c_str());
+    kLog.error("{}", describe(cfg.error()));
     return 1;
   }
   if (!uid.empty()) defines.push_back("lxc.init.uid=" + uid);
@@ -73,7 +76,7 @@ int lxc_execute_main(int argc, char** argv) {
   }
   auto r = c.start(std::move(*cfg), opts);
   if (!r) {
-    if (!args.quiet) std::fprintf(stderr, "lxc-execute: %s: %s\n", args.name.c_str(), describe(r.error()).c_str());
+    kLog.error("{}", describe(r.error()));
     return r.error().code == ENOENT ? 127 : 1;
   }
   return *r;

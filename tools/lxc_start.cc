@@ -4,10 +4,15 @@
 #include <cstring>
 
 #include "api/container.h"
+#include "log/log.h"
 #include "tools/args.h"
 #include "tools/tools.h"
 
 namespace lxc::tools {
+
+// Failures go through the log as well as to stderr: a log file (-o,
+// lxc.log.file) records why the start failed, as LXC's does.
+constexpr log::Logger kLog("lxc_start");
 
 // -s KEY=VALUE and --share-*: shared by lxc-start and lxc-execute.
 bool apply_defines(config::ConfigFile& cfg, const std::vector<std::string>& defines, std::string_view prog) {
@@ -96,7 +101,7 @@ int lxc_start_main(int argc, char** argv) {
   }
   auto cfg = c.load_config(args.rcfile);
   if (!cfg) {
-    std::fprintf(stderr, "lxc-start: %s: %s\n", args.name.c_str(), describe(cfg.error()).c_str());
+    kLog.error("{}", describe(cfg.error()));
     return 1;
   }
   if (!apply_defines(*cfg, defines, spec.prog)) return 1;
@@ -106,10 +111,8 @@ int lxc_start_main(int argc, char** argv) {
   }
   auto r = c.start(std::move(*cfg), opts);
   if (!r) {
-    if (!args.quiet) {
-      std::fprintf(stderr, "lxc-start: %s: %s\n", args.name.c_str(), describe(r.error()).c_str());
-      std::fprintf(stderr, "lxc-start: %s: The container failed to start\n", args.name.c_str());
-    }
+    kLog.error("{}", describe(r.error()));
+    kLog.error("The container failed to start");
     return 1;
   }
   return opts.daemonize ? 0 : *r;
