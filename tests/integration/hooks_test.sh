@@ -94,6 +94,12 @@ rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d 2>&1) || rc=$?
 expect_eq "failing pre-start: exit status" 1 "$rc"
 expect_contains "failing pre-start: message names the hook" "pre-start" "$err"
 expect_contains "failing pre-start: message names the script" "$lp/fail.sh" "$err"
+rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d -q -o "$lp/start.log" 2>&1) || rc=$?
+expect_eq "failing pre-start with -q: exit status" 1 "$rc"
+expect_eq "failing pre-start with -q: nothing on stderr" "" "$err"
+expect_contains "failing pre-start: the -o log says why" "ERROR    lxc_start - lxc_start.cc:lxc_start_main" "$(cat "$lp/start.log")"
+expect_contains "failing pre-start: the -o log names the script and its status" "$lp/fail.sh\" exited with status 5" \
+  "$(cat "$lp/start.log")"
 expect_eq "failing pre-start: not running" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
 expect_eq "failing pre-start: no later hook ran" "" "$(cat "$rec" 2>/dev/null || true)"
 expect_eq "failing pre-start: no monitor left" "" "$(pgrep -f "lxc-start.*$name" || true)"
