@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -182,6 +183,29 @@ void Session::stop() {
   state_->inside.reset();
   state_->netns.reset();
   state_->stopped = true;
+}
+
+void Session::teardown_detached() {
+  if (!state_) return;
+  stop();
+  if (std::none_of(state_->ifaces.begin(), state_->ifaces.end(),
+                   [](const Iface& i) { return i.created && i.dev->type == "veth"; })) {
+    state_.reset();
+    return;
+  }
+  pid_t child = ::fork();
+  if (child == 0) {
+    // Out of the caller's session: a ^C at its terminal once lxc-execute has
+    // returned does not cut this short.
+    ::setsid();
+    teardown();
+    ::_exit(0);
+  }
+  if (child < 0) {
+    teardown();
+    return;
+  }
+  state_.reset();  // the child removes them
 }
 
 void Session::teardown() {

@@ -61,6 +61,13 @@ class Session {
   // Safe to call when nothing is attached. Errors are logged, not returned:
   // a stop goes on regardless.
   void teardown();
+  // teardown() for a process whose exit is what its caller waits for
+  // (lxc-execute): stop() here, the veth host ends in a child process of
+  // their own, so that the caller need not sit through their grace periods.
+  // The container's namespace is gone by then and the kernel is taking the
+  // pairs down with it; the explicit removal is for a namespace that someone
+  // else keeps alive.
+  void teardown_detached();
 
  private:
   struct State;

@@ -678,7 +678,12 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
   if (conf.ephemeral && opts.on_ephemeral_stop) opts.on_ephemeral_stop();
   monitor.release_console_device();
   monitor.set_state(State::Stopped);
-  net.teardown();  // net: the veth host ends (a kernel grace period each) need not delay STOPPED
+  // net: the veth host ends (a kernel grace period each) need not delay
+  // STOPPED, nor lxc-execute's exit, which is its caller's STOPPED.
+  if (opts.execute)
+    net.teardown_detached();
+  else
+    net.teardown();
   if (auto r = cg->destroy(); !r) kLog.error("{}", describe(r.error()));
   return shell_status(status);
 }

@@ -3,7 +3,8 @@
 # reach each other and the bridge; name, mtu, hwaddr, addresses and the
 # gateway (auto) inside are as configured; the host ends are on the bridge
 # while the containers run and gone after they stop, also across a reboot;
-# lxc-info -i and lxc-ls -f show the addresses. A root-made container with
+# lxc-info -i and lxc-ls -f show the addresses. lxc-execute gets its veth and
+# leaves no interface behind, run after run. A root-made container with
 # lxc.idmap gets its veth too. All of it inside a netns of the test's own.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
@@ -122,4 +123,22 @@ else
 fi
 net_stop "$cu"
 expect_eq "no host interface left (userns)" "$before" "$(host_links)"
+
+# lxc-execute with a veth: the command sees it; lxc-execute returns without
+# sitting through the host end's removal (a child of its own does it), and a
+# run right after with the same veth.pair name works.
+ce=nt-vethx-$$
+net_container "$ce" "lxc.net.0.type = veth" "lxc.net.0.link = ntxbr0" "lxc.net.0.flags = up" \
+  "lxc.net.0.veth.pair = ntxexec" "lxc.net.0.name = eth0" "lxc.net.0.ipv4.address = 10.99.0.15/24"
+for run in 1 2 3; do
+  out=$("$BIN/lxc-execute" -P "$NET_LP" -n "$ce" -- ip -o -4 addr show dev eth0 2>&1)
+  expect_contains "lxc-execute run $run: the command sees its veth" "10.99.0.15/24" "$out"
+done
+left=
+for _ in $(seq 1 50); do
+  left=$(host_links)
+  [ "$left" = "$before" ] && break
+  sleep 0.1
+done
+expect_eq "no host interface left after lxc-execute" "$before" "$left"
 finish
