@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <deque>
 
 #include "base/strings.h"
@@ -121,16 +123,14 @@ Result<UniqueFd> walk_in_root(int root_fd, std::string_view path, const ResolveO
   return std::move(stack.back());
 }
 
-Result<UniqueFd> resolve_in_root(int root_fd, std::string_view path, const ResolveOptions& opts) {
-  auto walked = walk_in_root(root_fd, path, opts);
-  if (!walked || g_openat2 == 0) return walked;
+namespace {
 
-  std::string rel(path);
-  while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
-  if (rel.empty()) rel = ".";
+// openat2 of rel under root_fd; -1 with errno on failure. Unavailable
+// (ENOSYS: old kernel, EPERM: a seccomp filter) is remembered in g_openat2.
+int open_in_root(int root_fd, const std::string& rel, uint64_t flags, uint64_t resolve) {
   struct open_how how {};
-  how.flags = O_PATH | O_CLOEXEC | (opts.follow_last ? 0 : O_NOFOLLOW);
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  how.flags = flags;
+  how.resolve = resolve;
   int fd = -1;
   for (int attempt = 0; attempt < 8; ++attempt) {
     fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
@@ -139,10 +139,37 @@ Result<UniqueFd> resolve_in_root(int root_fd, std::string_view path, const Resol
   if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
     kLog.debug("openat2 unavailable ({}), resolving with the component walk only", errno == ENOSYS ? "ENOSYS" : "EPERM");
     g_openat2 = 0;
-    return walked;
+    errno = ENOSYS;
+  } else if (fd >= 0) {
+    g_openat2 = 1;
   }
+  return fd;
+}
+
+}  // namespace
+
+Result<UniqueFd> resolve_in_root(int root_fd, std::string_view path, const ResolveOptions& opts) {
+  std::string rel(path);
+  while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
+  if (rel.empty()) rel = ".";
+  const uint64_t flags = O_PATH | O_CLOEXEC | (opts.follow_last ? 0 : O_NOFOLLOW);
+
+  // The common case in one system call: a path with no ".." and no symlink
+  // on the way (RESOLVE_NO_SYMLINKS; a trailing one is returned itself when
+  // it is not to be followed, as the walk does) cannot leave the root, so
+  // the walk would find the same file. Anything else, or a path still to be
+  // made, takes the walk below.
+  const auto parts = split(rel, "/");
+  if (g_openat2 != 0 && std::find(parts.begin(), parts.end(), "..") == parts.end()) {
+    int fd = open_in_root(root_fd, rel, flags, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+    if (fd >= 0) return UniqueFd(fd);
+  }
+
+  auto walked = walk_in_root(root_fd, path, opts);
+  if (!walked || g_openat2 == 0) return walked;
+  int fd = open_in_root(root_fd, rel, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0 && g_openat2 == 0) return walked;
   if (fd < 0) return fail_sys("openat2 " + quoted(path));
-  g_openat2 = 1;
   UniqueFd kernel(fd);
   struct stat a {}, b {};
   if (::fstat(walked->get(), &a) < 0 || ::fstat(kernel.get(), &b) < 0) return fail_sys("stat " + quoted(path));
