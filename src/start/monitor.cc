@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "base/memory.h"
 #include "commands/commands.h"
 #include "config/keys.h"
 #include "log/log.h"
@@ -20,6 +21,8 @@ namespace lxc::start {
 namespace {
 
 constexpr log::Logger kLog("monitor");
+// How long the monitor waits with nothing to do before it drops its code pages.
+constexpr int kIdleBeforeDrop = 2000;  // ms
 
 void set_client_timeout(int fd) {
   struct timeval tv {
@@ -406,11 +409,19 @@ int Monitor::run() {
     size_t console_clients_idx = fds.size();
     add_console_pollfds(fds);
 
-    int n = ::poll(fds.data(), fds.size(), -1);
+    // Once the container has run for a while with nothing to do here (its
+    // boot's console output done), the code that started it is dropped
+    // from our page tables: a monitor then maps little more than its loop.
+    int n = ::poll(fds.data(), fds.size(), code_dropped_ ? -1 : kIdleBeforeDrop);
     if (n < 0) {
       if (errno == EINTR) continue;
       kLog.error("poll: {}", std::strerror(errno));
       break;
+    }
+    if (n == 0) {
+      code_dropped_ = true;
+      kLog.debug("idle: dropped {} KiB of code pages", drop_code_pages() / 1024);
+      continue;
     }
     handle_console_events(fds, console_clients_idx);
     if (fds[0].revents & POLLIN) {
