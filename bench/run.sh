@@ -12,6 +12,7 @@
 #   LS_COUNT, LS_RUNNING  containers for lxc-ls -f (default 200, 10 running)
 #   BULK, BULK_REPS       back-to-back start/stop (default 50 containers, 3 repetitions)
 #   RESULTS_DIR  where the table and raw times go (default /tmp/lxcpp-bench-results)
+#   MEM_SETTLE   seconds the running monitors are left alone before their memory is read (3)
 #   NET_CYCLE    1 (default) also runs bench/net_cycle.sh (start/stop and execute with one veth
 #                on a bridge, as Debian's default.conf), 0 skips it
 set -u

@@ -233,14 +233,26 @@ done
 # The monitor is the parent of the container's init (LXC: "[lxc monitor] LXCPATH NAME";
 # lxcpp: the lxc-start process that stays running).
 echo "bench: monitor memory over $LS_RUNNING running containers" >&2
+# Their steady state: the monitors are found first (lxc-info -p talks to them),
+# then left alone for MEM_SETTLE seconds (lxcpp's drops its start-up code after
+# 2 s with nothing to do), then read.
+declare -A MONS=([p]="" [r]="")
 for s in p r; do
-  : >"$WORK/rss-$s"; : >"$WORK/pss-$s"; : >"$WORK/pdirty-$s"
   for ((i = 0; i < LS_RUNNING; i++)); do
     pid=$("${BIN[$s]}/lxc-info" -P "${LP[$s]}" -n "$(cname $s $i)" -p -H 2>/dev/null | awk '{print $NF}')
     [ -n "$pid" ] && [ -r "/proc/$pid/status" ] || { echo "bench:   ${LABEL[$s]}: no init pid for $(cname $s $i)" >&2; continue; }
     mon=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
-    [ -n "$mon" ] && [ -r "/proc/$mon/smaps_rollup" ] || continue
-    ((i == 0)) && echo "bench:   ${LABEL[$s]} monitor: $(tr '\0' ' ' </proc/$mon/cmdline)" >&2
+    [ -n "$mon" ] && MONS[$s]+="$mon "
+  done
+done
+sleep "${MEM_SETTLE:-3}"
+for s in p r; do
+  : >"$WORK/rss-$s"; : >"$WORK/pss-$s"; : >"$WORK/pdirty-$s"
+  first=1
+  for mon in ${MONS[$s]}; do
+    [ -r "/proc/$mon/smaps_rollup" ] || continue
+    ((first)) && echo "bench:   ${LABEL[$s]} monitor: $(tr '\0' ' ' </proc/$mon/cmdline)" >&2
+    first=0
     awk '/^Rss:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/rss-$s"
     awk '/^Pss:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/pss-$s"
     awk '/^Private_Dirty:/ {printf "%.3f\n", $2 / 1024}' "/proc/$mon/smaps_rollup" >>"$WORK/pdirty-$s"

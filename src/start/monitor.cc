@@ -409,20 +409,21 @@ int Monitor::run() {
     size_t console_clients_idx = fds.size();
     add_console_pollfds(fds);
 
-    // Once the container has run for a while with nothing to do here (its
-    // boot's console output done), the code that started it is dropped
-    // from our page tables: a monitor then maps little more than its loop.
-    int n = ::poll(fds.data(), fds.size(), code_dropped_ ? -1 : kIdleBeforeDrop);
+    // After a spell with nothing to do here (the boot's console output
+    // done, a command answered), the code that ran is dropped from our page
+    // tables: an idle monitor maps little more than this loop.
+    int n = ::poll(fds.data(), fds.size(), code_mapped_ ? kIdleBeforeDrop : -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       kLog.error("poll: {}", std::strerror(errno));
       break;
     }
     if (n == 0) {
-      code_dropped_ = true;
-      kLog.debug("idle: dropped {} KiB of code pages", drop_code_pages() / 1024);
+      code_mapped_ = false;
+      kLog.trace("idle: dropped {} KiB of code pages", drop_code_pages() / 1024);
       continue;
     }
+    code_mapped_ = true;
     handle_console_events(fds, console_clients_idx);
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;

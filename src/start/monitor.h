@@ -91,7 +91,7 @@ class Monitor {
   UniqueFd init_pidfd_;
   int init_status_ = 0;
   bool init_exited_ = false;
-  bool code_dropped_ = false;  // drop_code_pages() ran, after the first idle spell
+  bool code_mapped_ = true;  // code may have been mapped since drop_code_pages() last ran
   State state_ = State::Starting;
   UniqueFd console_;
   bool proxy_stdio_ = false;
