@@ -28,6 +28,9 @@ expect_eq "lxc-info -n: every container" "alpha beta" "$(complete_line lxc-info 
 expect_eq "lxc-stop -n: running ones" "beta" "$(complete_line lxc-stop -P "$P" -n '')"
 expect_eq "lxc-start -n: stopped ones" "alpha" "$(complete_line lxc-start --lxcpath="$P" -n '')"
 expect_eq "lxc-attach --name a: none running" "" "$(complete_line lxc-attach -P "$P" --name a)"
+expect_eq "lxc-unpriv-start -n: as lxc-start" "alpha" "$(complete_line lxc-unpriv-start -P "$P" -n '')"
+expect_eq "lxc-unpriv-attach -n: as lxc-attach" "beta" "$(complete_line lxc-unpriv-attach -P "$P" -n '')"
+expect_contains "lxc-unpriv-start --: lxc-start's options" "--daemon" "$(complete_line lxc-unpriv-start --)"
 expect_eq "lxc-destroy -n a: prefix" "alpha" "$(complete_line lxc-destroy -P "$P" -n a)"
 expect_eq "lxc-create -n: a new name, nothing offered" "" "$(complete_line lxc-create -P "$P" -n '')"
 opts=$(complete_line lxc-stop --)

@@ -55,7 +55,7 @@ if command -v help2man >/dev/null; then
   M=$D$PREFIX/share/man/man1
   # Every lxc-* command but lxc-checkconfig (which runs its checks whatever
   # the arguments), lxc-usernsexec (no --version, as LXC's) and lxc-user-nic.
-  expect_eq "a man page per command" 22 "$(ls "$M" 2>/dev/null | grep -c '^lxc-.*\.1$')"
+  expect_eq "a man page per command (and the two wrappers)" 24 "$(ls "$M" 2>/dev/null | grep -c '^lxc-.*\.1$')"
   expect_eq "the configuration files' pages (man5)" "lxc-usernet.5 lxc.conf.5 lxc.container.conf.5 lxc.system.conf.5" \
     "$(ls "$D$PREFIX/share/man/man5" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
   page=$(MANWIDTH=100 man -l "$M/lxc-stop.1" 2>/dev/null | col -b)

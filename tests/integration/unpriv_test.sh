@@ -100,6 +100,40 @@ if [ -n "$cg2" ]; then
   expect_rc "lxc-stop -k" 0 as_user "$BIN/lxc-stop" -n $c -k
   for _ in $(seq 50); do [ -z "$(find "$D" -mindepth 1 -type d)" ] && break; sleep 0.1; done
   expect_eq "no cgroup left below the delegation" "" "$(find "$D" -mindepth 1 -type d)"
+
+  # Debian's wrappers: no systemd user manager here, so lxc-unpriv-start and
+  # lxc-unpriv-attach run their command where they are when that is a cgroup
+  # of the user's, and say what to do anywhere else.
+  W=(env LXC_BINDIR="$BIN" XDG_RUNTIME_DIR="$home/no-session")
+  expect_rc "lxc-unpriv-start in the delegated cgroup" 0 in_deleg "${W[@]}" "$BIN/lxc-unpriv-start" -n $c
+  expect_eq "RUNNING (lxc-unpriv-start)" RUNNING "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
+  expect_eq "lxc-unpriv-attach in the delegated cgroup" "0" \
+    "$(in_deleg "${W[@]}" "$BIN/lxc-unpriv-attach" -n $c -- id -u)"
+  rc=0
+  out=$(as_user "${W[@]}" "$BIN/lxc-unpriv-attach" -n $c -- true 2>&1) || rc=$?
+  expect_eq "lxc-unpriv-attach elsewhere, with no session: exit status" 1 "$rc"
+  expect_contains "... names the way to get one" "loginctl enable-linger $user" "$out"
+  expect_rc "lxc-stop -k" 0 as_user "$BIN/lxc-stop" -n $c -k
+  rc=0
+  out=$(as_user "${W[@]}" "$BIN/lxc-unpriv-start" -n $c 2>&1) || rc=$?
+  expect_eq "lxc-unpriv-start elsewhere, with no session: exit status" 1 "$rc"
+  expect_contains "... says why" "no systemd user session to run lxc-start in" "$out"
+  expect_eq "... and starts nothing" STOPPED "$(as_user "$BIN/lxc-info" -n $c -s | awk '{print $NF}')"
+  # With a user manager (its private socket; systemd-run stands in for it,
+  # first on PATH): the command goes to a delegated scope, as Debian's do.
+  if command -v python3 >/dev/null; then
+    mkdir -p "$home/session/systemd" "$home/stub"
+    python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$home/session/systemd/private"
+    printf '#!/bin/sh\necho "$*" >"%s/stub/args"\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n' "$home" \
+      >"$home/stub/systemd-run"
+    chmod 755 "$home/stub/systemd-run"
+    chown -R "$user" "$home/session" "$home/stub"
+    out=$(as_user env PATH="$home/stub:$PATH" LXC_BINDIR="$BIN" XDG_RUNTIME_DIR="$home/session" \
+      "$BIN/lxc-unpriv-start" --version 2>&1)
+    expect_contains "lxc-unpriv-start with a session: lxc-start ran" "lxcpp" "$out"
+    expect_eq "... through systemd-run --user --scope -p Delegate=yes" \
+      "--user --scope -p Delegate=yes -- $BIN/lxc-start --version" "$(cat "$home/stub/args")"
+  fi
   rmdir "$D"
 fi
 
