@@ -30,6 +30,10 @@ done
 # lxc-usernsexec takes no --version, as LXC's
 [ "$(readlink "$D$PREFIX/bin/lxc-usernsexec")" = lxcpp ] || missing+=" lxc-usernsexec"
 expect_eq "every lxc-* command installed and runnable" "" "$missing"
+for t in lxc-unpriv-start lxc-unpriv-attach; do
+  expect_contains "$t installed, naming the installed commands" "bindir=\${LXC_BINDIR:-$PREFIX/bin}" \
+    "$([ -x "$D$PREFIX/bin/$t" ] && cat "$D$PREFIX/bin/$t")"
+done
 U=$D$PREFIX/lib/systemd/system
 for u in lxc.service lxc@.service lxc-net.service; do
   if [ -f "$U/$u" ]; then pass "$u installed"; else fail_check "$u missing in $U"; fi
