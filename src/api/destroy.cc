@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "base/file.h"
 #include "config/config_file.h"
+#include "hooks/hooks.h"
 #include "log/log.h"
 #include "storage/backend.h"
 #include "storage/lock.h"
@@ -33,6 +35,7 @@ struct Doomed {
   std::string rootfs_src;  // empty: no managed storage to destroy separately
   const storage::Backend* backend = nullptr;
   std::vector<config::IdMap> idmaps;  // lxc.idmap: an unprivileged user removes through it
+  std::optional<config::ConfigFile> cfg;  // for lxc.hook.destroy; none without a readable config
 };
 
 // Runs work as the caller, or, for an unprivileged user's container with an
@@ -64,8 +67,9 @@ Result<void> check_rootfs_location(const std::string& rootfs, const Container& c
 }
 
 Result<Doomed> plan(const Container& c, const std::string& rcfile = {}) {
-  Doomed d{c.name(), c.dir(), {}, nullptr};
+  Doomed d{c.name(), c.dir(), {}, nullptr, {}, {}};
   auto cfg = c.load_config(rcfile);
+  if (cfg) d.cfg = *cfg;
   if (!cfg) {
     // Without a readable config only the container dir can go.
     kLog.warn("{}: {}; removing {} only", c.name(), describe(cfg.error()), c.dir());
@@ -178,7 +182,6 @@ Result<void> destroy(const Container& c, const DestroyOptions& o) {
       if (auto r = c.kill(); !r && r.error().code != ESRCH) return unexpected(r.error());
       if (auto r = c.wait_for({State::Stopped}, std::chrono::seconds(10)); !r) return unexpected(r.error());
       break;
-    case RunState::Unknown:
     case RunState::Stopped:
       break;
   }
@@ -196,8 +199,16 @@ Result<void> destroy(const Container& c, const DestroyOptions& o) {
   if (!self) return unexpected(with_context(self.error(), "Destroying " + n + " failed"));
   doomed.push_back(std::move(*self));
 
-  // TODO(hooks): run lxc.hook.destroy once the hooks runner exists.
   for (const auto& d : doomed) {
+    // lxc.hook.destroy, as LXC: before anything of the container goes, with
+    // LXC_SRC_NAME, LXC_CONFIG_FILE and LXC_ROOTFS_*; a failing hook stops
+    // the destroy here.
+    if (d.cfg && !d.cfg->conf().hooks[static_cast<size_t>(config::HookType::Destroy)].empty()) {
+      hooks::HookEnv env = hooks::hook_env_from_conf(d.cfg->conf(), d.name, d.cfg->path());
+      env.src_name = d.name;
+      if (auto r = hooks::run_hooks(d.cfg->conf(), config::HookType::Destroy, env); !r)
+        return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));
+    }
     if (d.backend) {
       if (auto r = as_container_owner(d, [&] { return d.backend->destroy(d.rootfs_src); }); !r)
         return unexpected(with_context(r.error(), "Destroying " + d.name + " failed"));

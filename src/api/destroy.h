@@ -6,11 +6,9 @@
 
 namespace lxc::api {
 
-enum class RunState { Unknown, Stopped, Running };
+enum class RunState { Stopped, Running };
 
-// HOOK for the monitor: whether the container is running.
-// TODO(monitor): ask the container's command socket once src/commands exists.
-// Until then this answers Unknown, which destroy() treats as stopped.
+// Whether the container is running (its monitor answers).
 RunState probe_run_state(const Container& c);
 
 struct DestroyOptions {

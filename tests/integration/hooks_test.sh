@@ -2,7 +2,8 @@
 # Container hooks through the runtime: pre-start, mount, start-host, start,
 # stop and post-stop each run once, in order, with LXC_NAME; a failing
 # pre-start hook makes lxc-start fail with a message naming it and leaves
-# nothing running. Skips (77) while the start sequence does not run hooks.
+# nothing running; lxc.hook.destroy runs before lxc-destroy removes anything.
+# Skips (77) while the start sequence does not run hooks.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ -x /bin/busybox ] || skip "busybox-static is not installed"
@@ -127,5 +128,23 @@ expect_contains "lxc-start -F: likewise" "mount hook: HOOK_VAR=from-config" "$er
 expect_eq "init's environment has lxc.environment" "HOOK_VAR=from-config" \
   "$("$BIN/lxc-execute" "${L[@]}" -- env 2>/dev/null | grep HOOK_VAR)"
 
-expect_rc "lxc-destroy" 0 "$BIN/lxc-destroy" "${L[@]}"
+# lxc.hook.destroy (LXC runs it from lxc-destroy, before anything goes): a
+# failing one stops the destroy and leaves the container whole; one that
+# succeeds sees the container's rootfs, then everything goes.
+cp "$lp/config.orig" "$cfg"
+cat >"$lp/destroy.sh" <<'EOF'
+#!/bin/sh
+echo "$3 $LXC_NAME src=$LXC_SRC_NAME rootfs=$([ -d "${LXC_ROOTFS_PATH#dir:}" ] && echo there)" >>"$DESTROY_RECORD"
+exit "${DESTROY_RC:-0}"
+EOF
+chmod +x "$lp/destroy.sh"
+echo "lxc.hook.destroy = $lp/destroy.sh" >>"$cfg"
+rc=0; err=$(DESTROY_RECORD=$lp/destroy.rec DESTROY_RC=4 "$BIN/lxc-destroy" "${L[@]}" 2>&1) || rc=$?
+expect_eq "a failing destroy hook: lxc-destroy fails" 1 "$rc"
+expect_contains "... naming the hook" "lxc.hook.destroy" "$err"
+expect_eq "... and the container is still there" "yes" "$([ -f "$cfg" ] && [ -d "$rootfs" ] && echo yes)"
+expect_rc "lxc-destroy with the hook succeeding" 0 env DESTROY_RECORD="$lp/destroy.rec" "$BIN/lxc-destroy" "${L[@]}"
+expect_eq "the hook ran each time, with the rootfs still there" \
+  "destroy $name src=$name rootfs=there destroy $name src=$name rootfs=there" "$(tr '\n' ' ' <"$lp/destroy.rec" | sed 's/ $//')"
+expect_eq "then the container went" "no" "$([ -e "$lp/$name" ] && echo yes || echo no)"
 finish
