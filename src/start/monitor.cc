@@ -419,8 +419,10 @@ int Monitor::run() {
       break;
     }
     if (n == 0) {
+      // Logged first: nothing but the poll should run after the drop.
+      kLog.trace("idle: dropping the code pages");
       code_mapped_ = false;
-      kLog.trace("idle: dropped {} KiB of code pages", drop_code_pages() / 1024);
+      (void)drop_code_pages();
       continue;
     }
     code_mapped_ = true;

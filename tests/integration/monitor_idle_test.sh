@@ -24,10 +24,10 @@ mon=$(pgrep -f "lxc-start ${L[*]} -d" | head -n1)
 rss() { awk '/^Rss:/ {print $2}' "/proc/$mon/smaps_rollup"; }
 before=$(rss)
 for _ in $(seq 1 100); do
-  grep -q "idle: dropped" "$lp/monitor.log" && break
+  grep -q "idle: dropping the code pages" "$lp/monitor.log" && break
   sleep 0.1
 done
-expect_contains "the monitor dropped its code pages once idle" "idle: dropped" "$(cat "$lp/monitor.log")"
+expect_contains "the monitor dropped its code pages once idle" "idle: dropping the code pages" "$(cat "$lp/monitor.log")"
 after=$(rss)
 echo "    (monitor Rss ${before} kB before, ${after} kB after)"
 expect_eq "its resident set is smaller" yes "$([ "$after" -lt "$before" ] && echo yes)"
@@ -39,10 +39,10 @@ expect_rc "lxc-unfreeze" 0 "$BIN/lxc-unfreeze" "${L[@]}"
 expect_eq "lxc-attach runs a command" "ok" "$("$BIN/lxc-attach" "${L[@]}" -- echo ok)"
 # After those commands, the next idle spell drops the code they used again.
 for _ in $(seq 1 100); do
-  [ "$(grep -c "idle: dropped" "$lp/monitor.log")" -ge 2 ] && break
+  [ "$(grep -c "idle: dropping the code pages" "$lp/monitor.log")" -ge 2 ] && break
   sleep 0.1
 done
-expect_eq "dropped again after the commands" yes "$([ "$(grep -c "idle: dropped" "$lp/monitor.log")" -ge 2 ] && echo yes)"
+expect_eq "dropped again after the commands" yes "$([ "$(grep -c "idle: dropping the code pages" "$lp/monitor.log")" -ge 2 ] && echo yes)"
 expect_eq "lxc-info -s after that" "State:          RUNNING" "$("$BIN/lxc-info" "${L[@]}" -s)"
 expect_rc "graceful lxc-stop" 0 "$BIN/lxc-stop" "${L[@]}" -t 20
 expect_eq "the stop and post-stop hooks ran" "stop post-stop" "$(tr '\n' ' ' <"$lp/hooks.ran" | sed 's/ $//')"
