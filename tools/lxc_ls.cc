@@ -1,14 +1,22 @@
 // lxc-ls: list the containers of an lxcpath, plain, one per line (-1) or as
 // a table (-f / -F COLUMNS), filtered by state, group or regex.
+#include <fcntl.h>
 #include <regex.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
+#include <map>
 
 #include "api/container.h"
 #include "base/strings.h"
+#include "config/system.h"
+#include "config/values.h"
+#include "state/state.h"
 #include "tools/args.h"
 #include "tools/tools.h"
 
@@ -21,9 +29,13 @@ struct Row {
   const config::Conf* conf = nullptr;
   config::ConfigFile cfg;
   pid_t pid = -1;
+  std::map<std::string, std::string> fixed;  // a nested container's columns, worked out inside its parent
 };
 
+const std::vector<std::string> kAllColumns = {"NAME", "STATE", "PID", "AUTOSTART", "GROUPS", "IPV4", "IPV6", "UNPRIVILEGED"};
+
 std::string column_value(const Row& r, const api::Container& c, const std::string& col) {
+  if (!r.fixed.empty()) return r.fixed.count(col) ? r.fixed.at(col) : "-";
   const config::Conf* conf = r.conf;
   if (col == "NAME") return r.name;
   if (col == "STATE") return std::string(state_name(r.state));
@@ -39,13 +51,72 @@ std::string column_value(const Row& r, const api::Container& c, const std::strin
   return "-";
 }
 
+// The containers defined inside the running container whose init is pid
+// (--nesting), as LXC's lxc-ls finds them: a child joins init's mount, net,
+// ipc, uts and pid namespaces (the listing sees the container's files, its
+// /etc/lxc/lxc.conf and lxcpath, and its monitors' sockets), lists there with
+// list(lxcpath) and sends back one line per container: its columns, tab-separated.
+std::vector<Row> nested_rows(pid_t pid, const std::string& parent,
+                             const std::function<std::vector<Row>(const std::string&)>& list) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return {};
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    // All opened first: once in the mount namespace, /proc is the container's.
+    std::vector<int> nsfds;
+    for (const char* ns : {"mnt", "net", "ipc", "uts", "pid"}) {
+      nsfds.push_back(::open(("/proc/" + std::to_string(pid) + "/ns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
+      if (nsfds.back() < 0) ::_exit(1);
+    }
+    for (int fd : nsfds)
+      if (::setns(fd, 0) < 0) ::_exit(1);
+    // The pid namespace holds only for children: the listing runs in one.
+    pid_t lister = ::fork();
+    if (lister == 0) {
+      std::string out;
+      const std::string lxcpath = config::default_lxcpath();
+      for (const Row& r : list(lxcpath)) {
+        api::Container c(r.name, lxcpath);
+        for (size_t i = 0; i < kAllColumns.size(); ++i)
+          out += (i ? "\t" : "") + (kAllColumns[i] == "NAME" ? r.name : column_value(r, c, kAllColumns[i]));
+        out += '\n';
+      }
+      (void)!::write(fds[1], out.data(), out.size());
+      ::_exit(0);
+    }
+    int st = 0;
+    if (lister > 0) ::waitpid(lister, &st, 0);
+    ::_exit(lister > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  if (child > 0) ::waitpid(child, nullptr, 0);
+  std::vector<Row> rows;
+  for (const auto& line : split(text, "\n")) {
+    auto f = split(line, "\t");
+    if (f.size() != kAllColumns.size()) continue;
+    Row r;
+    for (size_t i = 0; i < f.size(); ++i) r.fixed[kAllColumns[i]] = f[i];
+    r.name = r.fixed["NAME"] = parent + "/" + f[0];
+    r.state = parse_state(r.fixed["STATE"]).value_or(State::Stopped);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
 }  // namespace
 
 int lxc_ls_main(int argc, char** argv) {
   bool one = false, fancy = false, running = false, stopped = false, frozen = false, active = false, defined = false;
+  int nesting = 0;  // --nesting[=NUM]: levels of containers inside running ones
   std::string columns, filter, groups_arg;
   enum { kRunning = 0x2000, kStopped, kFrozen, kActive, kDefined, kNesting };
-  ToolSpec spec{"lxc-ls", "[-1] [-f] [-F COLUMNS] [--active] [--running] [--frozen] [--stopped] [--defined] [-g GROUPS] [FILTER]",
+  ToolSpec spec{"lxc-ls", "[-1] [-f] [-F COLUMNS] [--active] [--running] [--frozen] [--stopped] [--defined] [-g GROUPS] [--nesting[=NUM]] [FILTER]",
                 "List the containers of the system.",
                 "  -1, --line          show one entry per line\n"
                 "  -f, --fancy         use a fancy, column-based output\n"
@@ -57,7 +128,9 @@ int lxc_ls_main(int argc, char** argv) {
                 "      --stopped       list only stopped containers\n"
                 "      --defined       list only defined containers\n"
                 "  -g, --groups=GROUPS comma separated list of groups a container must have to be displayed\n"
-                "      --filter=REGEX  filter container names by regular expression\n",
+                "      --filter=REGEX  filter container names by regular expression\n"
+                "      --nesting[=NUM] show the containers inside running ones too, NUM levels deep\n"
+                "                      (default 5), as PARENT/NAME\n",
                 "1fF:g:",
                 {{"line", no_argument, nullptr, '1'},
                  {"fancy", no_argument, nullptr, 'f'},
@@ -82,7 +155,15 @@ int lxc_ls_main(int argc, char** argv) {
                     case kFrozen: frozen = true; return true;
                     case kStopped: stopped = true; return true;
                     case kDefined: defined = true; return true;
-                    case kNesting: return true;
+                    case kNesting: {
+                      auto n = arg ? config::parse_uint(arg) : Result<uint64_t>(5);
+                      if (!n || *n > 100) {
+                        std::fprintf(stderr, "lxc-ls: invalid --nesting level \"%s\" (0 to 100)\n", arg);
+                        return false;
+                      }
+                      nesting = static_cast<int>(*n);
+                      return true;
+                    }
                   }
                   return false;
                 },
@@ -98,36 +179,49 @@ int lxc_ls_main(int argc, char** argv) {
   }
   std::vector<std::string> want_groups = split(groups_arg, ",");
 
-  std::vector<Row> rows;
+  // The containers of one lxcpath, and with --nesting those inside the
+  // running ones, each right after its parent (the filters apply at every level).
+  std::function<std::vector<Row>(const std::string&)> list = [&](const std::string& lxcpath) {
+    std::vector<Row> rows;
+    for (const auto& name : api::list_defined(lxcpath)) {
+      if (!filter.empty() && ::regexec(&re, name.c_str(), 0, nullptr, 0) != 0) continue;
+      api::Container c(name, lxcpath);
+      Row r;
+      r.name = name;
+      r.state = c.state();
+      bool is_active = r.state != State::Stopped;
+      if ((running && r.state != State::Running) || (frozen && r.state != State::Frozen) ||
+          (stopped && r.state != State::Stopped) || (active && !is_active))
+        continue;
+      (void)defined;  // every listed container is defined
+      auto cfg = c.load_config();
+      if (cfg) {
+        r.cfg = std::move(*cfg);
+        r.conf = &r.cfg.conf();
+      }
+      if (!want_groups.empty()) {
+        bool match = false;
+        for (const auto& g : want_groups)
+          if (r.conf && std::find(r.conf->groups.begin(), r.conf->groups.end(), g) != r.conf->groups.end())
+            match = true;
+        if (!match) continue;
+      }
+      if (is_active)
+        if (auto p = c.init_pid()) r.pid = *p;
+      rows.push_back(std::move(r));
+      if (nesting > 0 && is_active && rows.back().pid > 0) {
+        --nesting;  // the child lists one level less deep
+        auto inner = nested_rows(rows.back().pid, name, list);
+        ++nesting;
+        for (auto& n : inner) rows.push_back(std::move(n));
+      }
+    }
+    for (auto& r : rows) r.conf = r.conf ? &r.cfg.conf() : nullptr;
+    return rows;
+  };
   std::string lxcpath = args.lxcpath();
-  for (const auto& name : api::list_defined(lxcpath)) {
-    if (!filter.empty() && ::regexec(&re, name.c_str(), 0, nullptr, 0) != 0) continue;
-    api::Container c(name, lxcpath);
-    Row r;
-    r.name = name;
-    r.state = c.state();
-    bool is_active = r.state != State::Stopped;
-    if ((running && r.state != State::Running) || (frozen && r.state != State::Frozen) ||
-        (stopped && r.state != State::Stopped) || (active && !is_active))
-      continue;
-    (void)defined;  // every listed container is defined
-    auto cfg = c.load_config();
-    if (cfg) {
-      r.cfg = std::move(*cfg);
-      r.conf = &r.cfg.conf();
-    }
-    if (!want_groups.empty()) {
-      bool match = false;
-      for (const auto& g : want_groups)
-        if (r.conf && std::find(r.conf->groups.begin(), r.conf->groups.end(), g) != r.conf->groups.end()) match = true;
-      if (!match) continue;
-    }
-    if (is_active)
-      if (auto p = c.init_pid()) r.pid = *p;
-    rows.push_back(std::move(r));
-  }
+  std::vector<Row> rows = list(lxcpath);
   if (!filter.empty()) ::regfree(&re);
-  for (auto& r : rows) r.conf = r.conf ? &r.cfg.conf() : nullptr;
 
   if (fancy) {
     std::vector<std::string> cols = columns.empty()
