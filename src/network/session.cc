@@ -196,8 +196,14 @@ void Session::teardown_detached() {
   pid_t child = ::fork();
   if (child == 0) {
     // Out of the caller's session: a ^C at its terminal once lxc-execute has
-    // returned does not cut this short.
+    // returned does not cut this short. Off its stdio too: a caller reading
+    // lxc-execute's output through a pipe ($(...)) gets its end of file now
+    // (problems still reach the log file).
     ::setsid();
+    if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+      for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
+      if (null > 2) ::close(null);
+    }
     teardown();
     ::_exit(0);
   }
