@@ -34,16 +34,17 @@ struct Doomed {
   std::string dir;
   std::string rootfs_src;  // empty: no managed storage to destroy separately
   const storage::Backend* backend = nullptr;
-  std::vector<config::IdMap> idmaps;  // lxc.idmap: an unprivileged user removes through it
-  std::optional<config::ConfigFile> cfg;  // for lxc.hook.destroy; none without a readable config
+  // Its config, when readable: lxc.idmap (an unprivileged user removes
+  // through it) and lxc.hook.destroy.
+  std::optional<config::ConfigFile> cfg;
 };
 
 // Runs work as the caller, or, for an unprivileged user's container with an
 // id mapping, through that mapping (its files belong to the container's ids,
 // which the user cannot remove directly).
 Result<void> as_container_owner(const Doomed& d, const std::function<Result<void>()>& work) {
-  if (::geteuid() == 0 || d.idmaps.empty()) return work();
-  return userns::run_mapped(d.idmaps, work, "remove " + d.dir);
+  if (::geteuid() == 0 || !d.cfg || d.cfg->conf().idmaps.empty()) return work();
+  return userns::run_mapped(d.cfg->conf().idmaps, work, "remove " + d.dir);
 }
 
 std::string canonical(const std::string& path) {
@@ -67,13 +68,13 @@ Result<void> check_rootfs_location(const std::string& rootfs, const Container& c
 }
 
 Result<Doomed> plan(const Container& c, const std::string& rcfile = {}) {
-  Doomed d{c.name(), c.dir(), {}, nullptr, {}, {}};
+  Doomed d{c.name(), c.dir(), {}, nullptr, {}};
   auto cfg = c.load_config(rcfile);
   if (cfg) d.cfg = *cfg;
   if (!cfg) {
     // Without a readable config only the container dir can go.
     kLog.warn("{}: {}; removing {} only", c.name(), describe(cfg.error()), c.dir());
-  } else if (d.idmaps = cfg->conf().idmaps; !cfg->conf().rootfs_path.empty() && cfg->conf().rootfs_managed) {
+  } else if (!cfg->conf().rootfs_path.empty() && cfg->conf().rootfs_managed) {
     const std::string& src = cfg->conf().rootfs_path;
     d.backend = storage::backend_for_src(src);
     if (!d.backend) {
