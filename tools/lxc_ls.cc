@@ -1,11 +1,9 @@
 // lxc-ls: list the containers of an lxcpath, plain, one per line (-1) or as
 // a table (-f / -F COLUMNS), filtered by state, group or regex.
-#include <fcntl.h>
 #include <regex.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -52,52 +50,27 @@ std::string column_value(const Row& r, const api::Container& c, const std::strin
 }
 
 // The containers defined inside the running container whose init is pid
-// (--nesting), as LXC's lxc-ls finds them: a child joins init's mount, net,
-// ipc, uts and pid namespaces (the listing sees the container's files, its
-// /etc/lxc/lxc.conf and lxcpath, and its monitors' sockets), lists there with
-// list(lxcpath) and sends back one line per container: its columns, tab-separated.
+// (--nesting), as LXC's lxc-ls finds them: listed by list(lxcpath) in its
+// mount, net, ipc, uts and pid namespaces (the container's files, its
+// /etc/lxc/lxc.conf and lxcpath, its monitors' sockets), one line per
+// container, its columns tab-separated.
 std::vector<Row> nested_rows(pid_t pid, const std::string& parent,
                              const std::function<std::vector<Row>(const std::string&)>& list) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) < 0) return {};
-  pid_t child = ::fork();
-  if (child == 0) {
-    ::close(fds[0]);
-    // All opened first: once in the mount namespace, /proc is the container's.
-    std::vector<int> nsfds;
-    for (const char* ns : {"mnt", "net", "ipc", "uts", "pid"}) {
-      nsfds.push_back(::open(("/proc/" + std::to_string(pid) + "/ns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
-      if (nsfds.back() < 0) ::_exit(1);
-    }
-    for (int fd : nsfds)
-      if (::setns(fd, 0) < 0) ::_exit(1);
-    // The pid namespace holds only for children: the listing runs in one.
-    pid_t lister = ::fork();
-    if (lister == 0) {
-      std::string out;
-      const std::string lxcpath = config::default_lxcpath();
-      for (const Row& r : list(lxcpath)) {
-        api::Container c(r.name, lxcpath);
-        for (size_t i = 0; i < kAllColumns.size(); ++i)
-          out += (i ? "\t" : "") + (kAllColumns[i] == "NAME" ? r.name : column_value(r, c, kAllColumns[i]));
-        out += '\n';
-      }
-      (void)!::write(fds[1], out.data(), out.size());
-      ::_exit(0);
-    }
-    int st = 0;
-    if (lister > 0) ::waitpid(lister, &st, 0);
-    ::_exit(lister > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 1);
-  }
-  ::close(fds[1]);
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
-  if (child > 0) ::waitpid(child, nullptr, 0);
+  auto text = api::output_in_namespaces(
+      pid, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID, [&] {
+        std::string out;
+        const std::string lxcpath = config::default_lxcpath();
+        for (const Row& r : list(lxcpath)) {
+          api::Container c(r.name, lxcpath);
+          for (size_t i = 0; i < kAllColumns.size(); ++i)
+            out += (i ? "\t" : "") + (kAllColumns[i] == "NAME" ? r.name : column_value(r, c, kAllColumns[i]));
+          out += '\n';
+        }
+        return out;
+      });
+  if (!text) return {};
   std::vector<Row> rows;
-  for (const auto& line : split(text, "\n")) {
+  for (const auto& line : split(*text, "\n")) {
     auto f = split(line, "\t");
     if (f.size() != kAllColumns.size()) continue;
     Row r;

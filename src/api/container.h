@@ -10,6 +10,8 @@
 #include <chrono>
 #include <optional>
 
+#include <functional>
+
 #include "base/result.h"
 #include "config/config_file.h"
 #include "attach/attach.h"
@@ -111,5 +113,11 @@ Result<void> check_name(std::string_view name);
 // The names of the containers defined in lxcpath (directories with a config
 // file), sorted.
 std::vector<std::string> list_defined(const std::string& lxcpath);
+
+// Runs fn in a child process that has joined the namespaces of pid that
+// flags name (CLONE_NEW*; the user namespace first), and returns what fn
+// returned. With CLONE_NEWPID, fn runs in a grandchild: the first process
+// inside that namespace. (introspect.cc)
+Result<std::string> output_in_namespaces(pid_t pid, int flags, const std::function<std::string()>& fn);
 
 }  // namespace lxc::api

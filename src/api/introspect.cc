@@ -12,6 +12,7 @@
 
 #include "api/container.h"
 #include "base/file.h"
+#include "base/namespaces.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "cgroups/cgroup.h"
@@ -40,35 +41,47 @@ std::vector<std::string> interface_addresses(int family) {
   return out;
 }
 
-// A user who is not root reaches the network namespace of its container
-// only through the container's user namespace, which a thread cannot join:
-// a child joins both and writes the addresses back, one per line.
-std::vector<std::string> ips_unprivileged(pid_t pid, int netns_fd, int family) {
-  std::vector<std::string> out;
-  UniqueFd userns(::open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+}  // namespace
+
+Result<std::string> output_in_namespaces(pid_t pid, int flags, const std::function<std::string()>& fn) {
+  // Every namespace opened before any is joined: inside the mount
+  // namespace, /proc is the container's.
+  std::vector<std::pair<UniqueFd, int>> ns;
+  for (const auto& t : kNamespaceTypes) {
+    if (!(flags & t.flag)) continue;
+    std::string path = "/proc/" + std::to_string(pid) + "/ns/" + std::string(t.file);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail_sys("open " + path);
+    ns.emplace_back(std::move(fd), t.flag);
+  }
   int p[2];
-  if (!userns || ::pipe2(p, O_CLOEXEC) < 0) return out;
+  if (::pipe2(p, O_CLOEXEC) < 0) return fail_sys("pipe");
   UniqueFd rd(p[0]), wr(p[1]);
   pid_t child = ::fork();
-  if (child < 0) return out;
+  if (child < 0) return fail_sys("fork");
   if (child == 0) {
-    if (::setns(userns.get(), CLONE_NEWUSER) == 0 && ::setns(netns_fd, CLONE_NEWNET) == 0) {
-      std::string text;
-      for (const auto& a : interface_addresses(family)) text += a + "\n";
-      (void)write_all(wr.get(), text, "pipe");
+    for (const auto& [fd, type] : ns)
+      if (::setns(fd.get(), type) < 0) ::_exit(1);
+    // The pid namespace holds only for children.
+    pid_t inner = (flags & CLONE_NEWPID) ? ::fork() : 0;
+    if (inner == 0) {
+      (void)write_all(wr.get(), fn(), "pipe");
+      ::_exit(0);
     }
-    ::_exit(0);
+    int st = 0;
+    while (inner > 0 && ::waitpid(inner, &st, 0) < 0 && errno == EINTR) {
+    }
+    ::_exit(inner > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 1);
   }
   wr.reset();
-  auto text = read_to_end(rd.get(), "the addresses");
-  while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  auto text = read_to_end(rd.get(), "the output from inside pid " + std::to_string(pid) + "'s namespaces");
+  int st = 0;
+  while (::waitpid(child, &st, 0) < 0 && errno == EINTR) {
   }
-  if (text)
-    for (auto& a : split(*text, "\n")) out.push_back(std::move(a));
-  return out;
+  if (!text) return text;
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return fail(0, "could not join the namespaces of pid " + std::to_string(pid));
+  return text;
 }
-
-}  // namespace
 
 std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_pid) const {
   std::vector<std::string> out;
@@ -76,7 +89,18 @@ std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_p
   if (!pid) return out;
   UniqueFd ns(::open(("/proc/" + std::to_string(*pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) return out;
-  if (::geteuid() != 0) return ips_unprivileged(*pid, ns.get(), family);
+  // A user who is not root reaches the network namespace of its container
+  // only through the container's user namespace, which a thread cannot join.
+  if (::geteuid() != 0) {
+    auto text = output_in_namespaces(*pid, CLONE_NEWUSER | CLONE_NEWNET, [&] {
+      std::string t;
+      for (const auto& a : interface_addresses(family)) t += a + "\n";
+      return t;
+    });
+    if (text)
+      for (auto& a : split(*text, "\n")) out.push_back(std::move(a));
+    return out;
+  }
   // A network namespace is a per-thread attribute: a short-lived thread
   // enters the container's and reads the addresses there, the rest of the
   // process stays where it is (lxc-ls -f asks this of every running
