@@ -207,4 +207,11 @@ Result<void> mkdir_p(const std::string& path, mode_t mode) {
   return {};
 }
 
+void stdio_to_dev_null() {
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0) return;
+  for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
+  if (null > 2) ::close(null);
+}
+
 }  // namespace lxc

@@ -46,6 +46,9 @@ Result<void> append_file(const std::string& path, std::string_view content, mode
 Result<void> write_all(int fd, std::string_view data, const std::string& what);
 // Reads fd from where it is to its end (a pipe until every writer closed it).
 Result<std::string> read_to_end(int fd, const std::string& what);
+// Points stdin, stdout and stderr at /dev/null (a process that detaches
+// from its caller); left as they are if /dev/null cannot be opened.
+void stdio_to_dev_null();
 bool path_exists(const std::string& path);
 bool is_dir(const std::string& path);
 std::string dirname_of(const std::string& path);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "base/file.h"
 #include "base/unique_fd.h"
 #include "log/log.h"
 #include "network/internal.h"
@@ -200,10 +201,7 @@ void Session::teardown_detached() {
     // lxc-execute's output through a pipe ($(...)) gets its end of file now
     // (problems still reach the log file).
     ::setsid();
-    if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
-      for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
-      if (null > 2) ::close(null);
-    }
+    stdio_to_dev_null();
     teardown();
     ::_exit(0);
   }

@@ -702,13 +702,7 @@ Result<int> start(const std::string& name, const std::string& lxcpath, config::C
     ::close(pipefd[0]);
     ::setsid();
     ::chdir("/");
-    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0) {
-      ::dup2(null, 0);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      if (null > 2) ::close(null);
-    }
+    stdio_to_dev_null();
     auto r = run_monitor(name, lxcpath, cfg, opts, pipefd[1]);
     if (!r) {
       std::string msg = "ERR" + describe(r.error());
