@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "base/strings.h"
 
@@ -71,6 +74,27 @@ Result<Captured> run_captured(const std::vector<std::string>& args) {
   if (!waited) return unexpected(waited.error());
   c.status = *waited;
   return c;
+}
+
+std::optional<std::string> find_in_path(std::string_view name, std::string_view path_env) {
+  if (name.find('/') != std::string_view::npos) return std::nullopt;
+  size_t pos = 0;
+  for (;;) {
+    size_t colon = path_env.find(':', pos);
+    std::string_view dir = path_env.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
+    std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + std::string(name);
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    if (colon == std::string_view::npos) return std::nullopt;
+    pos = colon + 1;
+  }
+}
+
+std::string find_program(std::string_view name) {
+  const char* env = std::getenv("PATH");
+  std::string path = std::string(env ? env : "") + ":/usr/sbin:/usr/bin:/sbin:/bin";
+  return find_in_path(name, path).value_or(std::string());
 }
 
 }  // namespace lxc

@@ -4,7 +4,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -39,5 +41,14 @@ struct Captured {
 // too, everything it writes read, and waited for: for small helpers
 // (newuidmap, lxc-user-nic) whose output is the answer or the complaint.
 Result<Captured> run_captured(const std::vector<std::string>& args);
+
+// The first executable regular file named name in the ':'-separated path
+// list (an empty element is the current directory), as `command -v`; none
+// for a name with a '/'.
+std::optional<std::string> find_in_path(std::string_view name, std::string_view path_env);
+
+// A helper program (newuidmap, busybox, apparmor_parser) as LXC finds it:
+// along $PATH, then /usr/sbin, /usr/bin, /sbin, /bin. "" when there is none.
+std::string find_program(std::string_view name);
 
 }  // namespace lxc

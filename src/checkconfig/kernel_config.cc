@@ -11,6 +11,7 @@
 #include <charconv>
 
 #include "base/file.h"
+#include "base/spawn.h"
 #include "base/strings.h"
 
 namespace lxc::checkconfig {
@@ -220,21 +221,6 @@ std::set<std::string, std::less<>> parse_proc_modules(std::string_view text) {
     if (!f.empty()) out.insert(f[0]);
   }
   return out;
-}
-
-std::optional<std::string> find_in_path(std::string_view name, std::string_view path_env) {
-  if (name.find('/') != std::string_view::npos) return std::nullopt;
-  size_t pos = 0;
-  for (;;) {
-    size_t colon = path_env.find(':', pos);
-    std::string_view dir = path_env.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
-    std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + std::string(name);
-    struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-    if (colon == std::string_view::npos) return std::nullopt;
-    pos = colon + 1;
-  }
 }
 
 static bool is_regular(const std::string& path) {

@@ -108,9 +108,6 @@ struct HostFacts {
 void parse_cgroup_mounts(std::string_view mountinfo, std::vector<CgroupMount>& v1, std::vector<CgroupMount>& v2);
 // /proc/modules -> the names of the loaded modules.
 std::set<std::string, std::less<>> parse_proc_modules(std::string_view text);
-// The first executable regular file named name in the ':'-separated path
-// list (an empty element is the current directory), as `command -v`.
-std::optional<std::string> find_in_path(std::string_view name, std::string_view path_env);
 // Gathers the facts from /proc, /sys/fs/cgroup and $PATH. Never fails: what
 // cannot be read counts as absent, as in LXC's script.
 HostFacts read_host_facts(const char* path_env);

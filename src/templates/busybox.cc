@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "base/file.h"
+#include "base/spawn.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "log/log.h"
@@ -90,18 +91,6 @@ T read_uint(std::string_view b, size_t off, bool little) {
     v |= little ? byte << (8 * i) : byte << (8 * (sizeof(T) - 1 - i));
   }
   return v;
-}
-
-std::string find_in_path(std::string_view prog) {
-  const char* env = std::getenv("PATH");
-  // The script appends the usual locations to PATH.
-  std::string path = std::string(env ? env : "") + ":/usr/sbin:/usr/bin:/sbin:/bin";
-  for (const auto& dir : split(path, ":")) {
-    std::string cand = dir + "/" + std::string(prog);
-    struct stat st {};
-    if (::stat(cand.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(cand.c_str(), X_OK) == 0) return cand;
-  }
-  return {};
 }
 
 // Runs "BUSYBOX --list" and returns its output: the one exec the template makes.
@@ -197,7 +186,7 @@ class BusyboxTemplate final : public Template {
   bool appends_to_config_file() const override { return false; }
 
   void print_help() const override {
-    std::string bb = find_in_path("busybox");
+    std::string bb = find_program("busybox");
     print_usage(bb);
   }
 
@@ -207,16 +196,16 @@ class BusyboxTemplate final : public Template {
     args.insert(args.end(), req.args.begin(), req.args.end());
     auto a = parse_busybox_args(args);
     if (!a) {
-      if (!req.quiet) print_usage(find_in_path("busybox"));
+      if (!req.quiet) print_usage(find_program("busybox"));
       return fail(EINVAL, "busybox template: " + a.error().what);
     }
     if (a->help) {
-      if (!req.quiet) print_usage(find_in_path("busybox"));
+      if (!req.quiet) print_usage(find_program("busybox"));
       return std::string();
     }
     if (a->name.empty() || a->path.empty())
       return fail(EINVAL, "busybox template: Please pass the name and path for the container");
-    std::string busybox = a->busybox_path.empty() ? find_in_path("busybox") : a->busybox_path;
+    std::string busybox = a->busybox_path.empty() ? find_program("busybox") : a->busybox_path;
     if (busybox.empty())
       return fail(
           ENOENT,

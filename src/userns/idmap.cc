@@ -168,24 +168,13 @@ std::string format_map(const std::vector<IdMap>& maps, char type) {
   return out;
 }
 
-std::string find_helper(std::string_view name) {
-  std::vector<std::string> dirs;
-  if (const char* path = std::getenv("PATH")) dirs = split(path, ":");
-  for (const char* d : {"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"}) dirs.emplace_back(d);
-  for (const auto& d : dirs) {
-    std::string p = d + "/" + std::string(name);
-    if (::access(p.c_str(), X_OK) == 0) return p;
-  }
-  return {};
-}
-
 Result<void> write_id_maps(pid_t pid, const std::vector<IdMap>& maps, Writer how) {
   bool privileged = ::geteuid() == 0;
   for (char type : {'u', 'g'}) {
     if (format_map(maps, type).empty()) continue;
     std::string helper;
     if (how == Writer::Helper || (how == Writer::Auto && !privileged)) {
-      helper = find_helper(type == 'u' ? "newuidmap" : "newgidmap");
+      helper = find_program(type == 'u' ? "newuidmap" : "newgidmap");
       if (helper.empty() && how == Writer::Helper)
         return fail(ENOENT, std::string(type == 'u' ? "newuidmap" : "newgidmap") +
                                 " is not installed (Debian: apt install uidmap)");

@@ -77,8 +77,4 @@ Result<void> write_id_maps(pid_t pid, const std::vector<IdMap>& maps, Writer how
 // there (a container with only one cannot set up its root).
 Result<void> write_container_id_maps(pid_t pid, const std::vector<IdMap>& maps);
 
-// The path of newuidmap / newgidmap ("newuidmap" or "newgidmap") in PATH or
-// the usual directories; empty when not installed.
-std::string find_helper(std::string_view name);
-
 }  // namespace lxc::userns

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "base/file.h"
+#include "base/spawn.h"
 
 namespace lxc::checkconfig {
 namespace {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "base/spawn.h"
 #include "base/strings.h"
 #include "userns/idmap.h"
 
@@ -187,7 +188,7 @@ TEST(UsernsIdmap, KernelRefusalIsAnError) {
 
 TEST(UsernsIdmap, HelperRefusalCarriesItsMessage) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-  if (find_helper("newuidmap").empty()) GTEST_SKIP() << "newuidmap is not installed";
+  if (find_program("newuidmap").empty()) GTEST_SKIP() << "newuidmap is not installed";
   Child c = spawn_userns_child("");
   ASSERT_GT(c.pid, 0);
   // No /etc/subuid entry grants root 4000000000: newuidmap refuses.
