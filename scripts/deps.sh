@@ -14,7 +14,7 @@ packages=(
   gpg-agent python3 xz-utils zstd bzip2 e2fsprogs
   libnl-3-dev libnl-route-3-dev dnsmasq-base isc-dhcp-client nftables iptables
   libbtrfsutil-dev btrfs-progs lvm2 attr
-  help2man
+  help2man apparmor
   skopeo umoci jq
 )
 missing=()

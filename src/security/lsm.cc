@@ -47,20 +47,6 @@ std::string_view lsm_name(Lsm lsm) {
   return "none";
 }
 
-Result<std::string> exec_label(const config::Conf& conf, Lsm lsm, bool cgroupns) {
-  if (lsm == Lsm::SELinux) return conf.selinux_context;
-  if (lsm != Lsm::AppArmor) return std::string();
-  const std::string& p = conf.apparmor_profile;
-  if (p == "unchanged" || p == "unconfined") return std::string();
-  if (p == "generated")
-    return fail(ENOTSUP,
-                "lxc.apparmor.profile = generated: lxcpp cannot generate AppArmor profiles yet; name a loaded "
-                "profile (e.g. lxc-container-default-cgns) or use unconfined");
-  if (!p.empty()) return p;
-  if (conf.apparmor_allow_nesting) return std::string("lxc-container-default-with-nesting");
-  return std::string(cgroupns ? "lxc-container-default-cgns" : "lxc-container-default");
-}
-
 Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string& keyring_label) {
   if (lsm == Lsm::None || label.empty()) return {};
   if (lsm == Lsm::AppArmor) {
@@ -95,24 +81,33 @@ Result<std::string> process_label(Lsm lsm, pid_t pid) {
   return label;
 }
 
-Result<void> apply_lsm(const config::Conf& conf, bool cgroupns) {
-  Lsm lsm = active_lsm();
+Result<LsmPlan> prepare_lsm(const config::Conf& conf, std::string_view name, std::string_view lxcpath, bool cgroupns,
+                            Lsm lsm) {
+  LsmPlan plan;
+  plan.lsm = lsm;
   if (lsm == Lsm::None) {
     if (!conf.apparmor_profile.empty() || !conf.selinux_context.empty())
       kLog.info("no LSM is enabled on this host: lxc.apparmor.* and lxc.selinux.* have no effect");
-    return {};
+    return plan;
   }
-  auto label = exec_label(conf, lsm, cgroupns);
-  if (!label) return unexpected(label.error());
-  // Path-based profiles are only as good as AppArmor's mount mediation: as
-  // LXC, refuse to start without it unless lxc.apparmor.allow_incomplete.
-  if (lsm == Lsm::AppArmor && !label->empty() && !conf.apparmor_allow_incomplete &&
-      ::access("/sys/kernel/security/apparmor/features/mount/mask", F_OK) != 0)
-    return fail(ENOTSUP,
-                "this kernel's AppArmor cannot mediate mounts: set lxc.apparmor.allow_incomplete = 1 to run "
-                "under partial protection");
-  kLog.info("{} label for the container: {}", lsm_name(lsm), label->empty() ? "unchanged" : *label);
-  return set_exec_label(lsm, *label, conf.selinux_context_keyring);
+  if (lsm == Lsm::SELinux) {
+    plan.label = conf.selinux_context;
+  } else {
+    const std::string& p = conf.apparmor_profile;
+    // Path-based profiles are only as good as AppArmor's mount mediation: as
+    // LXC, refuse to start without it unless lxc.apparmor.allow_incomplete.
+    if (p != "unchanged" && p != "unconfined" && !conf.apparmor_allow_incomplete &&
+        ::access("/sys/kernel/security/apparmor/features/mount/mask", F_OK) != 0)
+      return fail(ENOTSUP,
+                  "this kernel's AppArmor cannot mediate mounts: set lxc.apparmor.allow_incomplete = 1 to run "
+                  "under partial protection");
+    auto prepared = apparmor::prepare(conf, name, lxcpath, cgroupns);
+    if (!prepared) return unexpected(prepared.error());
+    plan.label = std::move(prepared->label);
+    if (prepared->generated) plan.generated.emplace(std::move(*prepared->generated));
+  }
+  kLog.info("{} label for the container: {}", lsm_name(lsm), plan.label.empty() ? "unchanged" : plan.label);
+  return plan;
 }
 
 }  // namespace lxc::security

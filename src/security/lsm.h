@@ -7,11 +7,13 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/result.h"
 #include "config/conf.h"
+#include "security/apparmor.h"
 
 namespace lxc::security {
 
@@ -20,16 +22,6 @@ enum class Lsm { None, AppArmor, SELinux };
 // Which LSM this host enforces (read once per process).
 Lsm active_lsm();
 std::string_view lsm_name(Lsm lsm);
-
-// The label for the container's processes on this LSM, "" when they keep
-// their current one:
-//   AppArmor: lxc.apparmor.profile; unset: lxc-container-default-cgns (with a
-//             cgroup namespace) or lxc-container-default, -with-nesting when
-//             lxc.apparmor.allow_nesting; "unchanged" and "unconfined" keep
-//             the label; "generated" is refused (lxcpp has no profile
-//             generator yet: the error says to name a loaded profile).
-//   SELinux:  lxc.selinux.context ("" keeps the label).
-Result<std::string> exec_label(const config::Conf& conf, Lsm lsm, bool cgroupns);
 
 // Makes the next execve() of this process change to label (AppArmor's
 // "exec PROFILE" in /proc/self/attr/apparmor/exec, SELinux's context in
@@ -42,7 +34,21 @@ Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string
 // container init's for lxc-attach.
 Result<std::string> process_label(Lsm lsm, pid_t pid);
 
-// The start's step: exec_label() + set_exec_label() for the active LSM.
-Result<void> apply_lsm(const config::Conf& conf, bool cgroupns);
+// The start's step, in the monitor before init is cloned: the label init
+// gets at execve on this host's LSM ("" keeps the monitor's), and with
+// AppArmor the profile lxcpp loaded for the container (see
+// security/apparmor.h), kept loaded while the plan lives:
+//   AppArmor: lxc.apparmor.profile; "generated" or unset as apparmor::prepare,
+//             refused where the kernel cannot mediate mounts unless
+//             lxc.apparmor.allow_incomplete (as LXC).
+//   SELinux:  lxc.selinux.context ("" keeps the label).
+//   none:     the keys are accepted and do nothing.
+struct LsmPlan {
+  Lsm lsm = Lsm::None;
+  std::string label;
+  std::optional<apparmor::LoadedProfile> generated;
+};
+Result<LsmPlan> prepare_lsm(const config::Conf& conf, std::string_view name, std::string_view lxcpath, bool cgroupns,
+                            Lsm lsm = active_lsm());
 
 }  // namespace lxc::security

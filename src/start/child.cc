@@ -249,7 +249,7 @@ void child_main(const ChildSpec& spec) {
   if (::chdir(cwd.c_str()) < 0) die(sync, sys_error("lxc.init.cwd: chdir " + cwd));
 
   // lxc.apparmor.* / lxc.selinux.*: the label init gets at execve.
-  check(sync, security::apply_lsm(conf, spec.new_cgroupns), "LSM");
+  check(sync, security::set_exec_label(spec.lsm, spec.lsm_label, conf.selinux_context_keyring), "LSM");
   check(sync, security::apply_capabilities(conf), "capabilities");
   if (conf.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(sync, sys_error("no_new_privs"));
   // Before the identity switch: without no_new_privs, loading needs CAP_SYS_ADMIN.

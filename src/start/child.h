@@ -10,6 +10,7 @@
 
 #include "config/conf.h"
 #include "rootfs/rootfs.h"
+#include "security/lsm.h"
 
 namespace lxc::start {
 
@@ -35,6 +36,8 @@ struct ChildSpec {
   std::vector<std::pair<int, int>> share_fds;
   int pdeath_signal = SIGKILL;         // lxc.monitor.signal.pdeath
   rootfs::CgroupMounts cgroup_mounts;  // for lxc.mount.auto = cgroup*
+  security::Lsm lsm = security::Lsm::None;  // init's label at execve (security::prepare_lsm)
+  std::string lsm_label;
 };
 
 [[noreturn]] void child_main(const ChildSpec& spec);

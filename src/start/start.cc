@@ -29,6 +29,7 @@
 #include "network/session.h"
 #include "security/caps.h"
 #include "security/core_sched.h"
+#include "security/lsm.h"
 #include "start/child.h"
 #include "start/monitor.h"
 #include "start/sync.h"
@@ -482,6 +483,11 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
       if (auto r = chown_pty_to_container(t, conf); !r) return unexpected(with_context(r.error(), "ttys"));
   }
 
+  // lxc.apparmor.* / lxc.selinux.*: init's label; a profile loaded for the
+  // container stays loaded until the monitor is done with it.
+  auto lsm = security::prepare_lsm(conf, name, lxcpath, ns->cgroupns);
+  if (!lsm) return unexpected(lsm.error());
+
   Monitor::block_signals();
   Monitor monitor(name, lxcpath, conf, std::move(*listener));
   if (want_console) {
@@ -529,6 +535,8 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     for (const auto& [fd, type] : shared->fds) spec.share_fds.emplace_back(fd.get(), type);
     spec.pdeath_signal = conf.monitor_signal_pdeath ? conf.monitor_signal_pdeath : SIGKILL;
     spec.cgroup_mounts = cgroup_mounts(*cg, ns->cgroupns);
+    spec.lsm = lsm->lsm;
+    spec.lsm_label = lsm->label;
 
     auto time_ns = enter_time_ns(conf, shared->time);
     if (!time_ns) return unexpected(time_ns.error());
