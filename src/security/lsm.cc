@@ -49,13 +49,18 @@ std::string_view lsm_name(Lsm lsm) {
 
 Result<void> set_exec_label(Lsm lsm, const std::string& label, const std::string& keyring_label) {
   if (lsm == Lsm::None || label.empty()) return {};
+  if (::access("/proc/self/attr", F_OK) != 0)
+    return fail(ENOENT, "cannot set the " + std::string(lsm_name(lsm)) + " label \"" + label +
+                            "\": /proc is not mounted in the container (lxc.mount.auto = proc:mixed mounts it)");
   if (lsm == Lsm::AppArmor) {
     // The per-LSM attr directory where the kernel has it (5.8+), else the shared file.
     std::string path = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0 ? "/proc/self/attr/apparmor/exec"
                                                                            : "/proc/self/attr/exec";
     auto r = write_attr(path, "exec " + label);
     if (!r && r.error().code == ENOENT)
-      return fail(ENOENT, "lxc.apparmor.profile: AppArmor has no profile \"" + label + "\" loaded");
+      return fail(ENOENT, "lxc.apparmor.profile: AppArmor has no profile \"" + label +
+                              "\" loaded (root loads it with apparmor_parser; lxcpp makes LXC's default profiles on a "
+                              "privileged start; lxc.apparmor.profile = unconfined runs the container without one)");
     return r;
   }
   if (auto r = write_attr("/proc/self/attr/exec", label); !r)
