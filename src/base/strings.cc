@@ -154,4 +154,13 @@ std::string printable(std::string_view s, size_t max) {
   return out;
 }
 
+uint64_t fnv1a_64(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 }  // namespace lxc

@@ -38,6 +38,10 @@ std::string unescape_octal(std::string_view s);
 // Edit distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 
+// The 64-bit FNV-1a hash of s: LXC shortens names with it (command socket
+// addresses, AppArmor profile names), so lxcpp's short names are LXC's.
+uint64_t fnv1a_64(std::string_view s);
+
 // Replaces non-printable bytes so that a value can be shown in an error message,
 // and cuts it to at most max bytes.
 std::string printable(std::string_view s, size_t max = 80);

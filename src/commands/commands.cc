@@ -7,22 +7,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/strings.h"
 #include "log/log.h"
 
 namespace lxc::commands {
 namespace {
 
 constexpr log::Logger kLog("commands");
-
-// FNV-1a, to shorten names that do not fit in sun_path.
-uint64_t fnv64(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 socklen_t make_addr(const std::string& lxcpath, const std::string& name, sockaddr_un& addr) {
   std::memset(&addr, 0, sizeof addr);
@@ -46,7 +37,8 @@ std::string socket_name(const std::string& lxcpath, const std::string& name) {
   std::string full = "lxcpp/" + lxcpath + "/" + name + "/command";
   if (full.size() + 1 <= sizeof(sockaddr_un::sun_path)) return full;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "lxcpp/%016llx/command", static_cast<unsigned long long>(fnv64(lxcpath + "/" + name)));
+  std::snprintf(buf, sizeof buf, "lxcpp/%016llx/command",
+                static_cast<unsigned long long>(fnv1a_64(lxcpath + "/" + name)));
   return buf;
 }
 

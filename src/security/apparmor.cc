@@ -175,15 +175,6 @@ void append_remount_rules(std::string& out) {
     }
 }
 
-uint64_t fnv1a64(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 bool file_says_yes(const std::string& path) {
   auto v = read_file(path, 64);
   return v && trim(*v) == "yes";
@@ -273,7 +264,7 @@ std::string profile_text(const ProfileSpec& spec) {
 
 std::string profile_name(std::string_view name, std::string_view lxcpath) {
   std::string full = fmt::format("lxc-{}_<{}>", name, lxcpath);
-  if (full.size() > kMaxName) return fmt::format("{:016x}", fnv1a64(full));
+  if (full.size() > kMaxName) return fmt::format("{:016x}", fnv1a_64(full));
   return full;
 }
 
