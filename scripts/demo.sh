@@ -14,8 +14,9 @@ run() { printf '\n$ %s\n' "$*"; "$@"; }
 
 run "$bin/lxc-checkconfig" >/dev/null
 "$bin/lxc-ls" -P "$lxcpath" -1 | grep -qx "$name" && run "$bin/lxc-destroy" -P "$lxcpath" -n "$name" -f
-# Networking (veth on lxcbr0) is a later milestone: the demo container gets
-# its own empty network namespace.
+# The demo runs from the build tree, where no lxc-net has made lxcbr0 (the
+# bridge of /etc/lxc/default.conf): its container gets an empty network
+# namespace of its own.
 netconf=$(mktemp)
 trap 'rm -f "$netconf"' EXIT
 echo "lxc.net.0.type = empty" > "$netconf"
