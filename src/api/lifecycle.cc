@@ -80,7 +80,11 @@ Result<int> Container::start(config::ConfigFile cfg, const start::StartOptions& 
 
 State Container::state() const {
   auto s = commands::get_state(lxcpath_, name_);
-  return s ? *s : State::Stopped;
+  if (s) return *s;
+  // No monitor that answers (a squatter on its address, a wedged one): no
+  // container that the tools can reach.
+  log::Logger("lifecycle").error("{}", describe(s.error()));
+  return State::Stopped;
 }
 
 Result<pid_t> Container::init_pid() const { return commands::get_init_pid(lxcpath_, name_); }

@@ -1,9 +1,11 @@
 #include "commands/commands.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -15,12 +17,12 @@ namespace {
 
 constexpr log::Logger kLog("commands");
 
-socklen_t make_addr(const std::string& lxcpath, const std::string& name, sockaddr_un& addr) {
+// The abstract address (sun_path[0] = 0) of name, which fits (socket_name).
+socklen_t abstract_addr(const std::string& address, sockaddr_un& addr) {
   std::memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
-  std::string n = socket_name(lxcpath, name);
-  std::memcpy(addr.sun_path + 1, n.data(), n.size());  // sun_path[0] = 0: abstract
-  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + n.size());
+  std::memcpy(addr.sun_path + 1, address.data(), std::min(address.size(), sizeof addr.sun_path - 1));
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + std::min(address.size(), sizeof addr.sun_path - 1));
 }
 
 void set_timeout(int fd, std::chrono::milliseconds t) {
@@ -29,6 +31,22 @@ void set_timeout(int fd, std::chrono::milliseconds t) {
   tv.tv_usec = (t.count() % 1000) * 1000;
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// A monitor runs as root, as the user asking, or as the owner of the
+// lxcpath (an unprivileged user's containers, asked about by root). Anyone
+// can bind an abstract address: whoever else holds it is not believed, so
+// that no init pid it names sends lxc-attach or a signal anywhere.
+Result<void> check_server(int fd, const std::string& lxcpath, const std::string& address) {
+  struct ucred cred {};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) return fail_sys("SO_PEERCRED of " + address);
+  if (cred.uid == 0 || cred.uid == ::geteuid()) return {};
+  struct stat st {};
+  if (::stat(lxcpath.c_str(), &st) == 0 && st.st_uid == cred.uid) return {};
+  return fail(EPERM, "the command socket @" + address + " is held by pid " + std::to_string(cred.pid) + " of uid " +
+                         std::to_string(cred.uid) + ", which is neither root, nor you, nor the owner of " + lxcpath +
+                         ": not a monitor to trust");
 }
 
 }  // namespace
@@ -124,13 +142,18 @@ Result<UniqueFd> recv_fd(int sock, void* buf, size_t len) {
   return fd;
 }
 
-Result<UniqueFd> connect(const std::string& lxcpath, const std::string& name) {
+Result<UniqueFd> connect_abstract(const std::string& address, const std::string& lxcpath, const std::string& name) {
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return fail_sys("socket");
   sockaddr_un addr;
-  socklen_t len = make_addr(lxcpath, name, addr);
+  socklen_t len = abstract_addr(address, addr);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) < 0) return fail_sys("connect to the monitor of " + name);
+  if (auto r = check_server(fd.get(), lxcpath, address); !r) return unexpected(r.error());
   return fd;
+}
+
+Result<UniqueFd> connect(const std::string& lxcpath, const std::string& name) {
+  return connect_abstract(socket_name(lxcpath, name), lxcpath, name);
 }
 
 Result<Response> call(const std::string& lxcpath, const std::string& name, Cmd cmd, int64_t arg, std::string_view data,
@@ -190,9 +213,12 @@ Result<UniqueFd> listen(const std::string& lxcpath, const std::string& name) {
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return fail_sys("socket");
   sockaddr_un addr;
-  socklen_t len = make_addr(lxcpath, name, addr);
+  socklen_t len = abstract_addr(socket_name(lxcpath, name), addr);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) < 0) {
-    if (errno == EADDRINUSE) return fail(EADDRINUSE, "container " + name + " is already running (its command socket is in use)");
+    if (errno == EADDRINUSE) {
+      if (auto other = connect(lxcpath, name); !other && other.error().code == EPERM) return unexpected(other.error());
+      return fail(EADDRINUSE, "container " + name + " is already running (its command socket is in use)");
+    }
     return fail_sys("bind the command socket of " + name);
   }
   if (::listen(fd.get(), 64) < 0) return fail_sys("listen");

@@ -24,8 +24,12 @@ struct Response {
 inline constexpr std::chrono::milliseconds kDefaultTimeout{5000};
 
 // Connects to the container's monitor. ECONNREFUSED/ENOENT mean no monitor
-// (the container is not running).
+// (the container is not running); EPERM that the socket is held by a process
+// that is neither root, nor this user, nor the owner of lxcpath: no monitor
+// of ours, and nothing it would say is believed.
 Result<UniqueFd> connect(const std::string& lxcpath, const std::string& name);
+// The same for any abstract socket address (LXC's monitors: lxc_monitor.h).
+Result<UniqueFd> connect_abstract(const std::string& address, const std::string& lxcpath, const std::string& name);
 
 // Sends one request and reads the response. A monitor that does not answer
 // within timeout gives ETIMEDOUT with a message that says so.
