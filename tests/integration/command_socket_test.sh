@@ -17,7 +17,7 @@ chmod 755 "$lp"
 name=lxcpp-test-sock-$$
 L=(-P "$lp" -n "$name")
 squatter=
-trap '[ -n "$squatter" ] && kill "$squatter" 2>/dev/null; remove_lxcpath "$lp"' EXIT
+trap 'stop_squatter; remove_lxcpath "$lp"' EXIT
 
 # Answers any request with ret = 1 (init pid 1, state STARTING), no data.
 cat >"$lp/squat.py" <<'EOF'
@@ -43,7 +43,12 @@ start_squatter() {
   for _ in $(seq 50); do [ -e "$lp/ready" ] && return 0; sleep 0.1; done
   return 1
 }
-stop_squatter() { kill "$squatter" 2>/dev/null; wait "$squatter" 2>/dev/null || true; squatter=; }
+stop_squatter() {
+  [ -n "$squatter" ] || return 0
+  kill "$squatter" 2>/dev/null || true
+  wait "$squatter" 2>/dev/null || true
+  squatter=
+}
 
 expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
 chmod 777 "$lp"  # the squatter writes its ready file here
