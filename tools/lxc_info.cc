@@ -58,6 +58,47 @@ int lxc_info_main(int argc, char** argv) {
     std::fprintf(stderr, "%s doesn't exist\n", args.name.c_str());
     return 1;
   }
+  // As LXC's: -H with a single one of -s, -p, -i, -S prints that value bare
+  // (`lxc-info -n c -pH` is init's pid alone), and with a single -c KEY that
+  // item's value bare; the config items come last.
+  const int filters = int(show_state) + int(show_pid) + int(show_ips) + int(show_stats);
+  const bool bare = raw && filters == 1;
+  auto field = [&](const char* label, const std::string& value) {
+    if (bare)
+      std::printf("%s\n", value.c_str());
+    else
+      std::printf("%-15s %s\n", label, value.c_str());
+  };
+  bool all = filters == 0 && keys.empty();
+  if (all) {
+    show_state = show_pid = show_ips = show_stats = true;
+    std::printf("%-15s %s\n", "Name:", args.name.c_str());
+  }
+  if (show_state) field("State:", std::string(state_name(state)));
+  if (state != State::Stopped && (show_pid || show_ips || show_stats)) {
+    pid_t pid = -1;
+    if (auto p = c.init_pid()) pid = *p;
+    if (show_pid && pid > 0) field("PID:", std::to_string(pid));
+    if (show_ips)
+      for (const auto& ip : c.ips(0, pid > 0 ? std::optional<pid_t>(pid) : std::nullopt)) field("IP:", ip);
+    if (show_stats) {
+      if (auto st = c.stats()) {
+        auto line = [&](const char* label, std::optional<uint64_t> v, bool seconds) {
+          if (!v) return;
+          if (raw)
+            std::printf("%-15s %llu\n", label, static_cast<unsigned long long>(*v));
+          else if (seconds)
+            std::printf("%-15s %.2f seconds\n", label, static_cast<double>(*v) / 1e9);
+          else
+            std::printf("%-15s %s\n", label, humanize_bytes(*v).c_str());
+        };
+        line("CPU use:", st->cpu_ns, true);
+        line("BlkIO use:", st->blkio_bytes, false);
+        line("Memory use:", st->memory_bytes, false);
+        line("KMem use:", st->kmem_bytes, false);
+      }
+    }
+  }
   for (const auto& key : keys) {
     auto v = c.get_running_config_item(key);
     if (!v) {
@@ -66,32 +107,10 @@ int lxc_info_main(int argc, char** argv) {
     }
     std::string value = *v;
     while (!value.empty() && value.back() == '\n') value.pop_back();
-    std::printf("%s = %s\n", key.c_str(), value.c_str());
-  }
-  if (!keys.empty() && !show_state && !show_pid && !show_ips && !show_stats) return 0;
-  bool all = !show_state && !show_pid && !show_ips && !show_stats;
-  if (all) std::printf("%-15s %s\n", "Name:", args.name.c_str());
-  if (all || show_state) std::printf("%-15s %s\n", "State:", std::string(state_name(state)).c_str());
-  if (state == State::Stopped || !(all || show_pid || show_ips || show_stats)) return 0;
-  pid_t pid = -1;
-  if (auto p = c.init_pid()) pid = *p;
-  if ((all || show_pid) && pid > 0) std::printf("%-15s %d\n", "PID:", pid);
-  if (all || show_ips)
-    for (const auto& ip : c.ips(0, pid > 0 ? std::optional<pid_t>(pid) : std::nullopt)) std::printf("%-15s %s\n", "IP:", ip.c_str());
-  if (all || show_stats) {
-    auto st = c.stats();
-    if (st) {
-      auto line = [&](const char* label, std::optional<uint64_t> v, bool seconds) {
-        if (!v) return;
-        if (raw) std::printf("%-15s %llu\n", label, static_cast<unsigned long long>(*v));
-        else if (seconds) std::printf("%-15s %.2f seconds\n", label, static_cast<double>(*v) / 1e9);
-        else std::printf("%-15s %s\n", label, humanize_bytes(*v).c_str());
-      };
-      line("CPU use:", st->cpu_ns, true);
-      line("BlkIO use:", st->blkio_bytes, false);
-      line("Memory use:", st->memory_bytes, false);
-      line("KMem use:", st->kmem_bytes, false);
-    }
+    if (raw && keys.size() == 1)
+      std::printf("%s\n", value.c_str());
+    else
+      std::printf("%s = %s\n", key.c_str(), value.c_str());
   }
   return 0;
 }

@@ -35,6 +35,17 @@ expect_contains "lxc-ls -f row" "RUNNING" "$(grep "$name" <<<"$ls_out")"
 expect_eq "lxc-ls --running" "$name" "$("$BIN/lxc-ls" -P "$lp" --running -1)"
 expect_eq "lxc-ls --stopped" "" "$("$BIN/lxc-ls" -P "$lp" --stopped -1)"
 expect_eq "lxc-info -c lxc.uts.name" "lxc.uts.name = $name" "$("$BIN/lxc-info" "${L[@]}" -c lxc.uts.name)"
+# -H as LXC's: one of -s/-p/-i/-S alone prints its value bare (scripts say
+# `lxc-info -n c -pH`), several keep their labels, a single -c KEY is its
+# value alone, and config items come after the rest.
+expect_eq "lxc-info -pH: the pid alone" "$pid" "$("$BIN/lxc-info" "${L[@]}" -pH)"
+expect_eq "lxc-info -sH: the state alone" "RUNNING" "$("$BIN/lxc-info" "${L[@]}" -sH)"
+expect_eq "lxc-info -s -p -H: labelled" "State:          RUNNING|PID:            $pid" \
+  "$("$BIN/lxc-info" "${L[@]}" -s -p -H | paste -sd'|')"
+expect_eq "lxc-info -c KEY -s -H: both bare, the item last" "RUNNING|$name" \
+  "$("$BIN/lxc-info" "${L[@]}" -c lxc.uts.name -s -H | paste -sd'|')"
+expect_eq "lxc-info -c KEY -c KEY -H: labelled" "lxc.uts.name = $name|lxc.tty.max = 5" \
+  "$("$BIN/lxc-info" "${L[@]}" -c lxc.uts.name -c lxc.tty.max -H | paste -sd'|')"
 
 # Starting it twice fails and leaves the running one alone.
 rc=0; err=$("$BIN/lxc-start" "${L[@]}" -d 2>&1) || rc=$?
