@@ -54,6 +54,21 @@ run_in "$PBIN" "$PBIN" made-by-lxc
 echo "== made by lxcpp ($("$PBIN/lxc-create" --version)), run by LXC"
 "$PBIN/lxc-create" -P "$LP" -n made-by-lxcpp -f "$cfg" -t busybox >"$WORK/c2.log" 2>&1 || { cat "$WORK/c2.log"; die "lxcpp lxc-create failed"; }
 run_in "$RBIN" "$RBIN" made-by-lxcpp
+echo "== started by LXC, seen and handled by lxcpp's tools (through LXC's monitor)"
+n=made-by-lxc
+"$RBIN/lxc-start" -P "$LP" -n "$n" && "$RBIN/lxc-wait" -P "$LP" -n "$n" -s RUNNING -t 10
+rpid=$("$RBIN/lxc-info" -P "$LP" -n "$n" -p -H)
+check "lxcpp lxc-info -s" RUNNING "$("$PBIN/lxc-info" -P "$LP" -n "$n" -s | awk '{print $2}')"
+check "lxcpp lxc-info -p: LXC's init" "$rpid" "$("$PBIN/lxc-info" -P "$LP" -n "$n" -p -H)"
+check "lxcpp lxc-ls -f" "$n RUNNING" "$("$PBIN/lxc-ls" -P "$LP" -f -F NAME,STATE | awk -v n="$n" '$1 == n {print $1, $2}')"
+check "lxcpp lxc-start refuses it" 1 "$("$PBIN/lxc-start" -P "$LP" -n "$n" >/dev/null 2>&1; echo $?)"
+check "lxcpp lxc-attach" "$n" "$("$PBIN/lxc-attach" -P "$LP" -n "$n" -- hostname 2>&1)"
+check "lxcpp lxc-attach: in its cgroups" "" "$("$PBIN/lxc-attach" -P "$LP" -n "$n" -- cat /proc/self/cgroup | grep -v ':/$')"
+"$PBIN/lxc-stop" -P "$LP" -n "$n" -k
+check "lxcpp lxc-stop -k: LXC says STOPPED" STOPPED "$("$RBIN/lxc-info" -P "$LP" -n "$n" -s | awk '{print $2}')"
+"$RBIN/lxc-start" -P "$LP" -n "$n" && "$RBIN/lxc-wait" -P "$LP" -n "$n" -s RUNNING -t 10
+"$PBIN/lxc-stop" -P "$LP" -n "$n" -t 10
+check "lxcpp lxc-stop (halt): LXC says STOPPED" STOPPED "$("$RBIN/lxc-info" -P "$LP" -n "$n" -s | awk '{print $2}')"
 echo "== each destroys the other's"
 "$PBIN/lxc-destroy" -P "$LP" -n made-by-lxc && check "lxcpp destroys LXC's container" "" "$(ls "$LP" | grep -x made-by-lxc)"
 "$RBIN/lxc-destroy" -P "$LP" -n made-by-lxcpp && check "LXC destroys lxcpp's container" "" "$(ls "$LP" | grep -x made-by-lxcpp)"

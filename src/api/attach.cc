@@ -79,10 +79,12 @@ Result<int> Container::attach(const attach::AttachOptions& opts, const std::stri
   auto pid = commands::get_init_pid(lxcpath_, name_);
   if (!pid) return unexpected(pid.error());
   t.init_pid = *pid;
-  auto cg = commands::call(lxcpath_, name_, Cmd::GetCgroups);
+  auto cg = cgroup_paths();
   if (!cg) return unexpected(with_context(cg.error(), "cgroups"));
-  t.cgroup_paths = cg->data;
-  if (!rcfile.empty()) {
+  t.cgroup_paths = std::move(*cg);
+  // LXC's monitor serves no config items: the file it started from it is.
+  const bool lxc_monitor = !commands::connect(lxcpath_, name_);
+  if (!rcfile.empty() || lxc_monitor) {
     auto cfg = load_config(rcfile);
     if (!cfg) return unexpected(cfg.error());
     t.conf = cfg->conf();

@@ -8,7 +8,7 @@ using commands::Cmd;
 
 namespace {
 
-Error not_running(const Container& c) { return make_error(ESRCH, c.name() + " is not running"); }
+Error not_running(const Container& c) { return no_monitor_error(c); }
 
 }  // namespace
 

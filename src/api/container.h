@@ -106,6 +106,11 @@ class Container {
   std::string lxcpath_;
 };
 
+// Why a request that needs the container's lxcpp monitor found none: it is
+// not running (ESRCH), or LXC's own monitor runs it (ENOTSUP, saying what
+// lxcpp's tools can still do to it).
+Error no_monitor_error(const Container& c);
+
 // A container name as LXC accepts it: not empty, no '/', not "." or "..",
 // at most 255 bytes... and no white space or control characters.
 Result<void> check_name(std::string_view name);

@@ -14,7 +14,9 @@
 #include "api/state_events.h"
 #include "base/file.h"
 #include "config/system.h"
+#include "cgroups/cgroup.h"
 #include "commands/commands.h"
+#include "commands/lxc_monitor.h"
 #include "log/log.h"
 
 namespace lxc::api {
@@ -23,11 +25,27 @@ using commands::Cmd;
 
 namespace {
 
+// What lxcpp's tools do to a container that LXC's monitor runs
+// (commands/lxc_monitor.h): stop it through that monitor, signal its init;
+// freezing is for LXC's own tools.
+Result<void> lxc_monitor_call(const Container& c, Cmd cmd, int64_t sig) {
+  if (cmd == Cmd::Stop && sig == 0) return commands::lxc_monitor::stop(c.lxcpath(), c.name());
+  auto pid = commands::lxc_monitor::get_init_pid(c.lxcpath(), c.name());
+  if (!pid) return unexpected(pid.error());
+  if (cmd == Cmd::Stop) {
+    if (::kill(*pid, static_cast<int>(sig)) < 0) return fail_sys("signal the init of " + c.name());
+    return {};
+  }
+  return unexpected(no_monitor_error(c));
+}
+
 Result<void> simple_call(const Container& c, Cmd cmd, int64_t arg = 0) {
   auto r = commands::call(c.lxcpath(), c.name(), cmd, arg);
   if (!r) {
-    if (r.error().code == ECONNREFUSED || r.error().code == ENOENT) return fail(ESRCH, c.name() + " is not running");
-    return unexpected(r.error());
+    if (r.error().code != ECONNREFUSED && r.error().code != ENOENT) return unexpected(r.error());
+    auto lxc = lxc_monitor_call(c, cmd, arg);
+    if (!lxc && lxc.error().code == ESRCH) return fail(ESRCH, c.name() + " is not running");
+    return lxc;
   }
   if (r->ret < 0) return fail(-r->ret, r->data.empty() ? c.name() : r->data);
   return {};
@@ -50,6 +68,14 @@ int64_t now_ms() {
 }
 
 }  // namespace
+
+Error no_monitor_error(const Container& c) {
+  if (auto pid = commands::lxc_monitor::get_init_pid(c.lxcpath(), c.name()))
+    return make_error(ENOTSUP, c.name() + " runs under LXC's monitor (init " + std::to_string(*pid) +
+                                   "): lxcpp's tools can see, stop, signal and attach to it; for the rest use LXC's, or "
+                                   "start it again under lxcpp");
+  return make_error(ESRCH, c.name() + " is not running");
+}
 
 Result<int> Container::start(config::ConfigFile cfg, const start::StartOptions& opts) const {
   // The container's own log: lxc.log.file, else LXC's default place, unless
@@ -81,9 +107,10 @@ Result<int> Container::start(config::ConfigFile cfg, const start::StartOptions& 
 State Container::state() const {
   auto s = commands::get_state(lxcpath_, name_);
   if (s) return *s;
-  // No monitor that answers (a squatter on its address, a wedged one): no
-  // container that the tools can reach.
-  log::Logger("lifecycle").error("{}", describe(s.error()));
+  // A squatter on its address or a wedged monitor: said, as no container
+  // the tools can reach. (One that goes away while answering has stopped.)
+  if (s.error().code == EPERM || s.error().code == ETIMEDOUT)
+    log::Logger("lifecycle").error("{}", describe(s.error()));
   return State::Stopped;
 }
 
@@ -115,8 +142,14 @@ Result<std::string> Container::get_running_config_item(std::string_view key) con
 
 Result<std::string> Container::cgroup_paths() const {
   auto r = commands::call(lxcpath_, name_, Cmd::GetCgroups);
-  if (!r) return fail(ESRCH, name_ + " is not running");
-  return r->data;
+  if (r) return r->data;
+  // Under LXC's monitor: the cgroups its init is in.
+  if (auto pid = commands::lxc_monitor::get_init_pid(lxcpath_, name_)) {
+    auto cg = cgroups::Cgroup::of_process(*pid);
+    if (!cg) return unexpected(cg.error());
+    return cg->serialize();
+  }
+  return fail(ESRCH, name_ + " is not running");
 }
 
 Result<void> Container::reboot(const config::Conf* conf) const {
@@ -141,7 +174,9 @@ Result<State> Container::wait_for(const std::vector<State>& states,
     // container is STOPPED, and we look again shortly for one to appear.
     auto fd = commands::connect(lxcpath_, name_);
     if (!fd) {
-      if (wanted(State::Stopped)) return State::Stopped;
+      // No lxcpp monitor: STOPPED, or a container LXC's monitor runs, whose
+      // state is looked at again shortly.
+      if (State s = state(); wanted(s)) return s;
     } else {
       commands::RequestHeader h{static_cast<uint32_t>(Cmd::AddStateClient), 0, 0};
       if (commands::write_all(fd->get(), &h, sizeof h)) {

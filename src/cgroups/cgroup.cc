@@ -430,6 +430,36 @@ std::string Cgroup::serialize() const {
   return out;
 }
 
+Result<Cgroup> Cgroup::of_process(pid_t pid) {
+  auto host = detect();
+  if (!host) return unexpected(host.error());
+  auto text = fs::read("/proc/" + std::to_string(pid) + "/cgroup");
+  if (!text) return unexpected(text.error());
+  const auto lines = parse_proc_cgroup(*text);
+  Cgroup cg;
+  cg.layout_ = host->layout;
+  for (const Hierarchy& h : host->hierarchies) {
+    for (const auto& l : lines) {
+      bool match = h.version == 2 ? l.id == "0" && l.controllers.empty()
+                                  : !h.controllers.empty() && std::find(l.controllers.begin(), l.controllers.end(),
+                                                                        h.controllers.front()) != l.controllers.end();
+      if (!match) continue;
+      const size_t start = l.path.find_first_not_of('/');
+      std::string rel = start == std::string::npos ? std::string() : l.path.substr(start);
+      // Up to the container's own cgroup: init may be in a leaf of it (systemd's init.scope).
+      if (auto at = rel.rfind("lxc.payload."); at != std::string::npos && (at == 0 || rel[at - 1] == '/'))
+        rel = rel.substr(0, rel.find('/', at));
+      Node n;
+      n.hierarchy = h;
+      n.payload = n.limit = rel;
+      cg.nodes_.push_back(std::move(n));
+      break;
+    }
+  }
+  if (cg.nodes_.empty()) return fail(ENOENT, "no cgroup of pid " + std::to_string(pid) + " on this host");
+  return cg;
+}
+
 Result<Cgroup> Cgroup::deserialize(std::string_view text) {
   auto bad = [](std::string why) { return fail(EINVAL, "cgroup paths from the monitor: " + why); };
   auto lines = split(text, "\n");

@@ -239,6 +239,13 @@ class Cgroup {
   std::string serialize() const;
   static Result<Cgroup> deserialize(std::string_view text);
 
+  // The cgroups of a container that another runtime runs (LXC's monitor),
+  // found from its init: in each hierarchy of this host, the lxc.payload.*
+  // cgroup above init (LXC's name for a container's cgroup), else init's
+  // own. Payload and limit only: for lxc-attach to join, lxc-info and
+  // lxc-cgroup to read and write; nothing of it was made here to remove.
+  static Result<Cgroup> of_process(pid_t pid);
+
   Layout layout() const { return layout_; }
   std::span<const Node> nodes() const { return nodes_; }
   const Placement& placement() const { return placement_; }

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "base/strings.h"
+#include "commands/lxc_monitor.h"
 #include "log/log.h"
 
 namespace lxc::commands {
@@ -187,8 +188,11 @@ Result<Response> call(const std::string& lxcpath, const std::string& name, Cmd c
 Result<State> get_state(const std::string& lxcpath, const std::string& name) {
   auto r = call(lxcpath, name, Cmd::GetState);
   if (!r) {
-    if (r.error().code == ECONNREFUSED || r.error().code == ENOENT) return State::Stopped;
-    return unexpected(r.error());
+    if (r.error().code != ECONNREFUSED && r.error().code != ENOENT) return unexpected(r.error());
+    // No lxcpp monitor: LXC's may run it.
+    auto lxc = lxc_monitor::get_state(lxcpath, name);
+    if (!lxc && lxc.error().code == ESRCH) return State::Stopped;
+    return lxc;
   }
   if (r->ret < 0) return fail(-r->ret, "get state of " + name);
   return static_cast<State>(r->ret);
@@ -197,8 +201,10 @@ Result<State> get_state(const std::string& lxcpath, const std::string& name) {
 Result<pid_t> get_init_pid(const std::string& lxcpath, const std::string& name) {
   auto r = call(lxcpath, name, Cmd::GetInitPid);
   if (!r) {
-    if (r.error().code == ECONNREFUSED || r.error().code == ENOENT) return fail(ESRCH, name + " is not running");
-    return unexpected(r.error());
+    if (r.error().code != ECONNREFUSED && r.error().code != ENOENT) return unexpected(r.error());
+    auto lxc = lxc_monitor::get_init_pid(lxcpath, name);
+    if (!lxc && lxc.error().code == ESRCH) return fail(ESRCH, name + " is not running");
+    return lxc;
   }
   if (r->ret <= 0) return fail(r->ret < 0 ? -r->ret : ESRCH, name + " has no init process");
   return static_cast<pid_t>(r->ret);

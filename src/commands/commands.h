@@ -36,9 +36,10 @@ Result<UniqueFd> connect_abstract(const std::string& address, const std::string&
 Result<Response> call(const std::string& lxcpath, const std::string& name, Cmd cmd, int64_t arg = 0,
                       std::string_view data = {}, std::chrono::milliseconds timeout = kDefaultTimeout);
 
-// The container's state: STOPPED when no monitor answers the socket.
+// The container's state: STOPPED when no monitor answers the socket. Where
+// no lxcpp monitor serves it, LXC's is asked (lxc_monitor.h).
 Result<State> get_state(const std::string& lxcpath, const std::string& name);
-// Init's pid in the host's pid namespace.
+// Init's pid in the host's pid namespace (from LXC's monitor too).
 Result<pid_t> get_init_pid(const std::string& lxcpath, const std::string& name);
 bool is_running(const std::string& lxcpath, const std::string& name);
 
