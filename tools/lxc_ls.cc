@@ -15,27 +15,28 @@
 namespace lxc::tools {
 namespace {
 
-// The names across the terminal, as ls(1) prints them.
+// The names in columns as LXC's lxc-ls prints them: each padded to the
+// longest (at least 4), a space between, as many as fit the terminal; one per line when
+// the output is no terminal.
 void print_across(const std::vector<api::ListedContainer>& rows) {
-  size_t longest = 0;
+  size_t longest = 4;  // LXC's: never narrower than its NAME heading
   for (const auto& r : rows) longest = std::max(longest, r.name.size());
   struct winsize ws {};
-  size_t term = ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
-  size_t per_line = std::max<size_t>(1, term / (longest + 2));
+  size_t term = ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+  size_t per_line = std::max<size_t>(1, term / (longest + 1));
   std::string line;
   for (size_t i = 0; i < rows.size(); ++i) {
-    line += rows[i].name;
-    bool last_in_line = (i + 1) % per_line == 0 || i + 1 == rows.size();
-    if (last_in_line) {
+    if (!line.empty()) line += ' ';
+    line += rows[i].name + std::string(longest - rows[i].name.size(), ' ');
+    if ((i + 1) % per_line == 0 || i + 1 == rows.size()) {
       std::printf("%s\n", line.c_str());
       line.clear();
-    } else {
-      line += std::string(longest + 2 - rows[i].name.size(), ' ');
     }
   }
 }
 
-// The columns as a table, each as wide as its widest value.
+// The columns as a table, as LXC's: each value padded to its column's
+// widest and followed by a space.
 void print_table(const std::vector<api::ListedContainer>& rows, const std::vector<std::string>& cols) {
   std::vector<std::vector<std::string>> table;
   table.push_back(cols);
@@ -49,11 +50,8 @@ void print_table(const std::vector<api::ListedContainer>& rows, const std::vecto
     for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
   for (const auto& line : table) {
     std::string out;
-    for (size_t i = 0; i < line.size(); ++i) {
-      out += line[i];
-      if (i + 1 < line.size()) out += std::string(width[i] - line[i].size() + 1, ' ');
-    }
-    std::printf("%s\n", std::string(trim(out)).c_str());
+    for (size_t i = 0; i < line.size(); ++i) out += line[i] + std::string(width[i] - line[i].size() + 1, ' ');
+    std::printf("%s\n", out.c_str());
   }
 }
 

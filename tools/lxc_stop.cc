@@ -56,10 +56,7 @@ int lxc_stop_main(int argc, char** argv) {
   }
 
   api::Container c(args.name, args.lxcpath());
-  if (!c.is_defined() && !c.is_running()) {
-    std::fprintf(stderr, "lxc-stop: %s: no such container\n", args.name.c_str());
-    return 1;
-  }
+  // As LXC's: a container that does not exist is not running either (exit 2).
   if (!c.is_running()) {
     if (!args.quiet) std::fprintf(stderr, "%s is not running\n", args.name.c_str());
     return 2;

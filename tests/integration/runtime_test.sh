@@ -34,6 +34,18 @@ expect_contains "lxc-ls -f header" "NAME" "$(head -n1 <<<"$ls_out")"
 expect_contains "lxc-ls -f row" "RUNNING" "$(grep "$name" <<<"$ls_out")"
 expect_eq "lxc-ls --running" "$name" "$("$BIN/lxc-ls" -P "$lp" --running -1)"
 expect_eq "lxc-ls --stopped" "" "$("$BIN/lxc-ls" -P "$lp" --stopped -1)"
+# LXC's layouts, which scripts read: into a pipe one name per line, padded
+# to the longest; -f columns each followed by a space.
+mkdir -p "$lp/x" && echo "lxc.uts.name = x" >"$lp/x/config"
+expect_eq "lxc-ls into a pipe: one per line, padded" "$(printf '%-*s|x%*s' ${#name} "$name" $((${#name} - 1)) '')" \
+  "$("$BIN/lxc-ls" -P "$lp" | paste -sd'|')"
+expect_eq "lxc-ls -F NAME,STATE: padded columns" "$(printf '%-*s %-7s |%-*s STOPPED ' ${#name} "$name" RUNNING ${#name} x)" \
+  "$("$BIN/lxc-ls" -P "$lp" -f -F NAME,STATE | tail -n +2 | paste -sd'|')"
+rm -r "$lp/x"
+rc=0; "$BIN/lxc-stop" -P "$lp" -n no-such-container >/dev/null 2>&1 || rc=$?
+expect_eq "lxc-stop of a container that does not exist: not running (2), as LXC" 2 "$rc"
+rc=0; out=$("$BIN/lxc-info" "${L[@]}" -c lxc.no.such -c lxc.uts.name 2>/dev/null) || rc=$?
+expect_eq "lxc-info -c: a bad key is said, the rest printed (exit 0, as LXC)" "0 lxc.uts.name = $name" "$rc $out"
 expect_eq "lxc-info -c lxc.uts.name" "lxc.uts.name = $name" "$("$BIN/lxc-info" "${L[@]}" -c lxc.uts.name)"
 # -H as LXC's: one of -s/-p/-i/-S alone prints its value bare (scripts say
 # `lxc-info -n c -pH`), several keep their labels, a single -c KEY is its
