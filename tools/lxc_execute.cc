@@ -50,9 +50,13 @@ int lxc_execute_main(int argc, char** argv) {
   if (!setup_logging(args, spec.prog)) return 1;
 
   api::Container c(args.name, args.lxcpath());
-  Result<config::ConfigFile> cfg = args.rcfile.empty() && !c.is_defined()
-                                       ? config::ConfigFile::from_text("", "(empty)")
-                                       : c.load_config(args.rcfile);
+  // As LXC's: without a config the command would run with the host's root,
+  // devices and all; -f names one for a container that is not defined.
+  if (args.rcfile.empty() && !c.is_defined()) {
+    kLog.error("Executing a container with no configuration file may crash the host");
+    return 1;
+  }
+  Result<config::ConfigFile> cfg = c.load_config(args.rcfile);
   if (!cfg) {
     kLog.error("{}", describe(cfg.error()));
     return 1;

@@ -75,7 +75,7 @@ int lxc_snapshot_main(int argc, char** argv) {
   if (!setup_logging(args, spec.prog)) return 1;
 
   api::Container c(args.name, args.lxcpath());
-  if (!c.is_defined() && task != Task::List && task != Task::Destroy) {
+  if (!c.is_defined() && task != Task::Destroy) {
     kLog.error("Container {} is not defined", c.name());
     return 1;
   }

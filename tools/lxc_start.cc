@@ -115,7 +115,9 @@ int lxc_start_main(int argc, char** argv) {
     kLog.error("The container failed to start");
     return 1;
   }
-  return opts.daemonize ? 0 : *r;
+  // As LXC's: 0 once the container ran, whatever its init's exit status
+  // (lxc-execute is the tool that passes that on).
+  return 0;
 }
 
 }  // namespace lxc::tools

@@ -73,16 +73,35 @@ if [ -n "$freezer" ]; then expect_eq "freezer.state" FROZEN "$(cat "$freezer")";
 expect_rc "lxc-unfreeze" 0 "$BIN/lxc-unfreeze" "${L[@]}"
 expect_eq "running again" "State:          RUNNING" "$("$BIN/lxc-info" "${L[@]}" -s)"
 
+# lxc-stop's option rules are LXC's: -k takes -t 0 only; -r with -t waits
+# until the container runs again (busybox init reboots on SIGTERM, the
+# template's lxc.signal.reboot).
+rc=0; err=$("$BIN/lxc-stop" "${L[@]}" -k -t 5 2>&1) || rc=$?
+expect_eq "lxc-stop -k -t 5: refused" "1 lxc-stop: -k doesn't allow timeouts" "$rc $err"
+expect_eq "still running" "RUNNING" "$("$BIN/lxc-info" "${L[@]}" -sH)"
+expect_rc "lxc-stop -r -t 20: rebooted" 0 "$BIN/lxc-stop" "${L[@]}" -r -t 20
+new_pid=$("$BIN/lxc-info" "${L[@]}" -pH)
+expect_eq "RUNNING again, with a new init" "RUNNING new" \
+  "$("$BIN/lxc-info" "${L[@]}" -sH) $([ -n "$new_pid" ] && [ "$new_pid" != "$pid" ] && echo new)"
+pid=$new_pid
+
 # Graceful stop (busybox init halts on SIGUSR1, the template's lxc.signal.halt).
 expect_rc "lxc-stop" 0 "$BIN/lxc-stop" "${L[@]}" -t 20
 expect_eq "stopped" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
 expect_rc "lxc-stop of a stopped container" 2 "$BIN/lxc-stop" "${L[@]}"
 if [ -d "/proc/$pid" ]; then fail_check "init gone after stop"; else pass "init gone after stop"; fi
 
-# Forced stop.
+# Forced stop (-t 0 is allowed with -k, as by LXC).
 "$BIN/lxc-start" "${L[@]}" -d
-expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${L[@]}" -k
+expect_rc "lxc-stop -k -t 0" 0 "$BIN/lxc-stop" "${L[@]}" -k -t 0
 expect_eq "stopped after -k" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+# lxc-start -F is 0 once the container ran, whatever init's exit status,
+# as LXC's (lxc-execute is the one that passes it on).
+expect_rc "lxc-start -F -- sh -c 'exit 4'" 0 "$BIN/lxc-start" "${L[@]}" -F -- sh -c 'exit 4'
+rc=0; err=$("$BIN/lxc-execute" -P "$lp" -n no-such-container -- true 2>&1) || rc=$?
+expect_eq "lxc-execute of an undefined container without -f: refused" 1 "$rc"
+expect_contains "... as LXC says" "no configuration file" "$err"
+expect_rc "lxc-snapshot -L of an undefined container" 1 "$BIN/lxc-snapshot" -P "$lp" -n no-such-container -L
 expect_rc "lxc-wait -s STOPPED on a stopped container" 0 "$BIN/lxc-wait" "${L[@]}" -s STOPPED -t 1
 expect_rc "lxc-wait times out" 1 "$BIN/lxc-wait" "${L[@]}" -s RUNNING -t 1
 
