@@ -1,37 +1,34 @@
 // lxc-monitor: print the state changes of the containers whose names match a
-// regular expression. LXC gets them from lxc-monitord; lxcpp has no such
-// daemon, so we subscribe to each running container's monitor (Cmd::AddStateClient)
-// and look for new monitors every 100 ms.
+// regular expression, as they happen. LXC gets them from lxc-monitord; each
+// lxcpp monitor tells every listening lxc-monitor itself (state/broadcast.h).
 #include <poll.h>
 #include <regex.h>
+#include <signal.h>
 #include <sys/wait.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
-#include "api/console_access.h"
-#include "api/container.h"
-#include "api/state_events.h"
+#include "state/broadcast.h"
 #include "tools/args.h"
 #include "tools/tools.h"
 
 namespace lxc::tools {
 namespace {
 
-constexpr int kRescanMs = 100;
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
 
-struct Watch {
-  std::string name;
-  UniqueFd fd;
-  bool announce_initial = true;  // false for the containers found at our start
-  bool initial_pending = true;   // the first message is the state at subscription time
-};
-
-void print_state(const std::string& name, State s) {
-  std::printf("'%s' changed state to [%.*s]\n", name.c_str(), static_cast<int>(state_name(s).size()),
-              state_name(s).data());
+void print_event(const state_broadcast::Event& ev) {
+  if (ev.exited)
+    // As LXC: the exit code of init (its status, as the shell shows it).
+    std::printf("'%s' exited with status [%d]\n", ev.name.c_str(), WEXITSTATUS(ev.exit_status));
+  else
+    std::printf("'%s' changed state to [%.*s]\n", ev.name.c_str(), static_cast<int>(state_name(ev.state).size()),
+                state_name(ev.state).data());
   std::fflush(stdout);
 }
 
@@ -65,53 +62,40 @@ int lxc_monitor_main(int argc, char** argv) {
   std::vector<std::string> lxcpaths = args.lxcpaths;
   if (lxcpaths.empty()) lxcpaths.push_back(args.lxcpath());
 
-  // Keyed by lxcpath + '\0' + name. As in LXC, the output names only the
-  // container, so equal names in two lxcpaths look alike.
-  std::map<std::string, Watch> watches;
-  std::map<std::string, State> last;  // the last state printed (or seen at start)
-  bool first_scan = true;
-  for (;;) {
-    for (const auto& lp : lxcpaths) {
-      for (const auto& name : api::list_defined(lp)) {
-        std::string key = lp + '\0' + name;
-        if (watches.contains(key) || ::regexec(&re, name.c_str(), 0, nullptr, 0) != 0) continue;
-        auto fd = api::subscribe_state_events(api::Container(name, lp));
-        if (!fd) continue;
-        watches.emplace(key, Watch{name, std::move(*fd), !first_scan, true});
-      }
+  // SIGINT and SIGTERM end the loop, so that the sockets are removed.
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  std::vector<state_broadcast::Listener> listeners;
+  std::vector<pollfd> fds;
+  for (const auto& lp : lxcpaths) {
+    auto l = state_broadcast::Listener::open(lp);
+    if (!l) {
+      std::fprintf(stderr, "lxc-monitor: %s\n", describe(l.error()).c_str());
+      return 1;
     }
-    first_scan = false;
-
-    std::vector<pollfd> fds;
-    std::vector<std::string> keys;
-    for (auto& [key, w] : watches) {
-      fds.push_back({w.fd.get(), POLLIN, 0});
-      keys.push_back(key);
+    fds.push_back({l->fd(), POLLIN, 0});
+    listeners.push_back(std::move(*l));
+  }
+  while (!g_stop) {
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      std::perror("lxc-monitor: poll");
+      return 1;
     }
-    if (::poll(fds.data(), fds.size(), kRescanMs) <= 0) continue;
     for (size_t i = 0; i < fds.size(); ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      Watch& w = watches.at(keys[i]);
-      State& seen = last.try_emplace(keys[i], State::Stopped).first->second;
-      auto ev = api::read_state_event(w.fd.get());
-      if (ev && ev->exited) {
-        // As LXC: the exit code of init (its status, as the shell shows it).
-        std::printf("'%s' exited with status [%d]\n", w.name.c_str(), WEXITSTATUS(ev->exit_status));
-        std::fflush(stdout);
-        continue;
+      if (!(fds[i].revents & POLLIN)) continue;
+      for (;;) {
+        auto ev = listeners[i].receive();
+        if (!ev && ev.error().code != EAGAIN) continue;  // not a message of ours: the next one
+        if (!ev) break;
+        if (::regexec(&re, ev->name.c_str(), 0, nullptr, 0) == 0) print_event(*ev);
       }
-      Result<State> s = ev ? Result<State>(ev->state) : Result<State>(unexpected(ev.error()));
-      // A monitor that went away without saying STOPPED: the container stopped.
-      State now = s ? *s : State::Stopped;
-      bool announce = !w.initial_pending || w.announce_initial;
-      w.initial_pending = false;
-      if (announce && now != seen) {
-        print_state(w.name, now);
-      }
-      seen = now;
-      if (!s || now == State::Stopped) watches.erase(keys[i]);
     }
   }
+  ::regfree(&re);
+  return 0;
 }
 
 }  // namespace lxc::tools

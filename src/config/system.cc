@@ -31,12 +31,15 @@ Paths default_paths() {
     p.lxcpath = "/var/lib/lxc";
     p.log_dir = "/var/log/lxc";
     p.cache_dir = "/var/cache/lxc";
+    p.run_dir = "/run/lxcpp";
   } else {
     std::string home = home_dir();
     p.config_dir = home + "/.config/lxc";
     p.lxcpath = home + "/.local/share/lxc";
     p.log_dir = home + "/.cache/lxc";
     p.cache_dir = home + "/.cache/lxc";
+    const char* xdg = std::getenv("XDG_RUNTIME_DIR");
+    p.run_dir = xdg && *xdg == '/' ? std::string(xdg) + "/lxcpp" : home + "/.cache/lxcpp/run";
   }
   p.system_conf = p.config_dir + "/lxc.conf";
   p.default_config = p.config_dir + "/default.conf";

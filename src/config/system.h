@@ -20,6 +20,9 @@ struct Paths {
   std::string log_dir;         // /var/log/lxc or ~/.cache/lxc
   std::string cache_dir;       // /var/cache/lxc or ~/.cache/lxc
   std::string usernet;         // /etc/lxc/lxc-usernet
+  // lxcpp's runtime files (locks, lxc-monitor's sockets): /run/lxcpp, or
+  // $XDG_RUNTIME_DIR/lxcpp (~/.cache/lxcpp/run without it).
+  std::string run_dir;
 };
 
 // The default locations for the current effective user.

@@ -16,6 +16,7 @@
 #include "commands/commands.h"
 #include "config/keys.h"
 #include "log/log.h"
+#include "state/broadcast.h"
 
 namespace lxc::start {
 namespace {
@@ -57,6 +58,7 @@ Monitor::Monitor(std::string name, std::string lxcpath, const config::Conf& conf
   block_signals();
   sigset_t set = monitor_signals();
   signal_fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  state_broadcast::send_state(lxcpath_, name_, state_);  // STARTING, for lxc-monitor
 }
 
 void Monitor::set_console(UniqueFd master, bool proxy_stdio) {
@@ -83,6 +85,7 @@ void Monitor::set_state(State s) {
   if (s == state_) return;
   state_ = s;
   kLog.info("{} is {}", name_, state_name(s));
+  state_broadcast::send_state(lxcpath_, name_, s);  // lxc-monitor
   // Push the change to every subscriber; drop the ones that went away.
   for (auto it = state_clients_.begin(); it != state_clients_.end();) {
     if (!commands::send_response(it->fd.get(), static_cast<int32_t>(s))) {
@@ -94,6 +97,7 @@ void Monitor::set_state(State s) {
 }
 
 void Monitor::report_exit(int wait_status) {
+  state_broadcast::send_exit(lxcpath_, name_, wait_status);
   int32_t status = wait_status;
   std::string_view data(reinterpret_cast<const char*>(&status), sizeof status);
   for (auto it = state_clients_.begin(); it != state_clients_.end();) {

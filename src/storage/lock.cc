@@ -8,16 +8,12 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "config/system.h"
 
 namespace lxc::storage {
 namespace {
 
-std::string lock_root() {
-  if (::geteuid() == 0) return "/run/lxcpp/lock";
-  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x == '/') return std::string(x) + "/lxcpp/lock";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.cache/lxcpp/run/lock";
-}
+std::string lock_root() { return config::default_paths().run_dir + "/lock"; }
 
 std::string absolute(const std::string& path) {
   if (!path.empty() && path.front() == '/') return path;

@@ -69,13 +69,29 @@ mon_out=$(cat "$lp/monitor.out")
 expect_contains "lxc-monitor sees RUNNING" "'$name' changed state to [RUNNING]" "$mon_out"
 expect_contains "lxc-monitor sees STOPPING" "'$name' changed state to [STOPPING]" "$mon_out"
 expect_contains "lxc-monitor sees STOPPED" "'$name' changed state to [STOPPED]" "$mon_out"
-order=$(grep -o 'RUNNING\|STOPPING\|STOPPED' <<<"$mon_out" | uniq | tr '\n' ' ')
-expect_eq "lxc-monitor's order" "RUNNING STOPPING STOPPED " "$order"
+order=$(grep -o 'STARTING\|RUNNING\|STOPPING\|STOPPED' <<<"$mon_out" | uniq | tr '\n' ' ')
+expect_eq "lxc-monitor's order" "STARTING RUNNING STOPPING STOPPED " "$order"
 expect_eq "lxc-monitor ignores names that do not match" "" "$(cat "$lp/monitor2.out")"
 mon3_out=$(cat "$lp/monitor3.out")
 expect_eq "lxc-monitor started later: only the changes" "'$name' changed state to [STOPPING]
 '$name' exited with status [0]
 '$name' changed state to [STOPPED]" "$mon3_out"
+
+# A container whose whole life is shorter than any polling period is seen
+# too: each monitor tells the listening lxc-monitors as it goes.
+"$BIN/lxc-monitor" -P "$lp/" -n "$name" >"$lp/monitor4.out" 2>&1 &
+mon4_pid=$!
+sleep 0.3
+rc=0; "$BIN/lxc-execute" "${L[@]}" -- sh -c 'exit 3' || rc=$?
+expect_eq "lxc-execute (exit status)" 3 "$rc"
+sleep 0.2
+kill "$mon4_pid"; wait "$mon4_pid" 2>/dev/null || true
+expect_eq "lxc-monitor (lxcpath spelled with a slash) saw all of a short run" "'$name' changed state to [STARTING]
+'$name' changed state to [RUNNING]
+'$name' exited with status [3]
+'$name' changed state to [STOPPING]
+'$name' changed state to [STOPPED]" "$(cat "$lp/monitor4.out")"
+expect_eq "and removed its socket when it ended" "" "$(ls /run/lxcpp/monitor/*/"$mon4_pid" 2>/dev/null || true)"
 
 expect_rc "lxc-monitor -Q" 0 "$BIN/lxc-monitor" -P "$lp" -Q
 rc=0; err=$("$BIN/lxc-monitor" -P "$lp" -n "(" 2>&1) || rc=$?
