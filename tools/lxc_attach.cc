@@ -54,7 +54,7 @@ int lxc_attach_main(int argc, char** argv) {
                 "  -s, --namespaces=FLAGS\n"
                 "                    Don't attach to all the namespaces of the container\n"
                 "                    but just to the following OR'd list of flags:\n"
-                "                    MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP.\n"
+                "                    MOUNT, PID, UTSNAME, IPC, USER, NETWORK, CGROUP or TIME.\n"
                 "                    WARNING: Using -s implies -e with all privileges\n"
                 "                    elevated, it may therefore leak privileges into the\n"
                 "                    container. Use with care.\n"

@@ -32,7 +32,7 @@ struct NsInfo {
 constexpr NsInfo kNamespaces[] = {{kUser, "user", CLONE_NEWUSER}, {kCgroup, "cgroup", CLONE_NEWCGROUP},
                                   {kIpc, "ipc", CLONE_NEWIPC},    {kUts, "uts", CLONE_NEWUTS},
                                   {kNet, "net", CLONE_NEWNET},    {kPid, "pid", CLONE_NEWPID},
-                                  {kMount, "mnt", CLONE_NEWNS}};
+                                  {kMount, "mnt", CLONE_NEWNS},   {kTime, "time", CLONE_NEWTIME}};
 
 // Whether init's namespace of this type is ours: setns() into our own user
 // namespace is an error, and the others need not be joined.
@@ -132,15 +132,15 @@ std::string current_dir() {
 Result<unsigned> parse_namespaces(std::string_view s) {
   unsigned mask = 0;
   for (const auto& part : split(s, "|")) {
-    // LXC's names only (NETWORK, not net), as its lxc-attach.
-    int flag = namespace_flag_from_lxc_name(trim(part), false);
+    int flag = namespace_flag_from_lxc_name(trim(part), true);
     bool found = false;
     for (const auto& ns : kNamespaces)
       if (flag && ns.flag == flag) mask |= ns.bit, found = true;
     if (!found)
-      return fail(EINVAL, "unknown namespace \"" + part + "\" (MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP)");
+      return fail(EINVAL,
+                  "unknown namespace \"" + part + "\" (MOUNT, PID, UTSNAME, IPC, USER, NETWORK, CGROUP or TIME)");
   }
-  if (mask == 0) return fail(EINVAL, "no namespace given (MOUNT, PID, UTSNAME, IPC, USER, NETWORK or CGROUP)");
+  if (mask == 0) return fail(EINVAL, "no namespace given (MOUNT, PID, UTSNAME, IPC, USER, NETWORK, CGROUP or TIME)");
   return mask;
 }
 

@@ -27,9 +27,11 @@ enum NamespaceMask : unsigned {
   kUser = 16,
   kNet = 32,
   kCgroup = 64,
-  kAllNamespaces = 127
+  kTime = 128,
+  kAllNamespaces = 255
 };
-// "MOUNT|PID|UTSNAME|IPC|USER|NETWORK|CGROUP" as lxc-attach -s takes it.
+// "MOUNT|PID|UTSNAME|IPC|USER|NETWORK|CGROUP|TIME" as lxc-attach -s takes
+// it: as LXC's, also the kernel's names in any case (mnt, uts, net...).
 Result<unsigned> parse_namespaces(std::string_view s);
 
 // lxc-attach -e: what the attached process keeps of the caller's instead of

@@ -108,6 +108,16 @@ else
 fi
 expect_eq "the monitor's children keep the host's clocks" "$(readlink /proc/self/ns/time)" \
   "$(readlink /proc/"$mon"/ns/time_for_children)"
+# lxc-attach joins it too (as LXC 5's), and -s takes its name.
+up=$("$BIN/lxc-attach" "${A[@]}" -- cat /proc/uptime)
+up=${up%%.*}
+if [ -n "$up" ] && [ "$up" -gt 1000000 ]; then pass "lxc-attach: the boot offset"; else fail_check "lxc-attach: boot offset ($up)"; fi
+up=$("$BIN/lxc-attach" "${A[@]}" -s 'time|MOUNT|pid' -- cat /proc/uptime)
+up=${up%%.*}
+if [ -n "$up" ] && [ "$up" -gt 1000000 ]; then pass "lxc-attach -s 'time|MOUNT|pid'"; else fail_check "-s time ($up)"; fi
+up=$("$BIN/lxc-attach" "${A[@]}" -s 'MOUNT|PID' -- cat /proc/uptime)
+up=${up%%.*}
+if [ -n "$up" ] && [ "$up" -lt 1000000 ]; then pass "lxc-attach -s without TIME: the host's clock"; else fail_check "-s no time ($up)"; fi
 # lxc.namespace.share.time: B's init joins A's time namespace, given by the
 # name of A or by the path of a namespace file; the monitor goes back to the
 # host's clocks.
