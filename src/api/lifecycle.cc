@@ -13,10 +13,10 @@
 #include "api/destroy.h"
 #include "api/state_events.h"
 #include "base/file.h"
-#include "config/system.h"
 #include "cgroups/cgroup.h"
 #include "commands/commands.h"
 #include "commands/lxc_monitor.h"
+#include "config/system.h"
 #include "log/log.h"
 
 namespace lxc::api {
