@@ -2,16 +2,12 @@
 // reboot (-r; with -t, waiting until it runs again), or kill (-k,
 // lxc.signal.stop) a container. Exit 0 stopped,
 // 1 error, 2 not running.
-#include <poll.h>
 #include <signal.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
 #include "api/container.h"
-#include "api/state_events.h"
 #include "config/values.h"
 #include "tools/args.h"
 #include "tools/tools.h"
@@ -83,32 +79,10 @@ int lxc_stop_main(int argc, char** argv) {
   auto cfg = c.load_config(args.rcfile);
   const config::Conf* conf = cfg ? &cfg->conf() : nullptr;
   if (reboot) {
-    // As LXC's reboot2(): with -t T (-1: no limit), wait until init went
-    // down and the container is RUNNING again. The subscription comes first,
-    // so that a quick reboot is not missed.
+    // As LXC's: with -t T (-1: no limit), until it runs again (reboot2).
     const bool wait = !nowait && timeout != -2 && timeout != 0;
-    auto events = wait ? api::subscribe_state_events(c) : Result<UniqueFd>(fail(0, ""));
-    if (auto r = c.reboot(conf); !r) return report(r.error());
-    if (!events) return 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
-    bool went_down = false;
-    for (;;) {
-      int left = -1;
-      if (timeout > 0) {
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        left = static_cast<int>(std::max<int64_t>(0, ms.count()));
-      }
-      struct pollfd p {events->get(), POLLIN, 0};
-      int n = ::poll(&p, 1, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n == 0) return report(make_error(ETIMEDOUT, "did not reboot within " + std::to_string(timeout) + " s"));
-      auto ev = api::read_state_event(events->get());
-      if (!ev) return report(make_error(ECHILD, "stopped instead of rebooting"));
-      if (ev->exited || ev->state == State::Stopping || ev->state == State::Starting)
-        went_down = true;
-      else if (went_down && ev->state == State::Running)
-        return 0;
-    }
+    auto r = wait ? c.reboot(conf, static_cast<int>(timeout)) : c.reboot(conf);
+    return r ? 0 : report(r.error());
   }
 
   if (timeout == -2) timeout = 60;

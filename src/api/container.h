@@ -57,6 +57,10 @@ class Container {
   Result<void> shutdown(const config::Conf* conf, int timeout_s) const;
   // liblxc's reboot(): lxc.signal.reboot (default SIGINT) to init.
   Result<void> reboot(const config::Conf* conf) const;
+  // liblxc's reboot2(): the same, then up to timeout_s seconds (< 0: no
+  // limit) until init went down and the container is RUNNING again.
+  // ETIMEDOUT when it did not come back in time, ECHILD when it stopped.
+  Result<void> reboot(const config::Conf* conf, int timeout_s) const;
   // Stops init through the monitor with lxc.signal.stop, SIGKILL unless set
   // (lxc-stop -k, and after lxc-stop -t).
   Result<void> kill() const;

@@ -156,6 +156,30 @@ Result<void> Container::reboot(const config::Conf* conf) const {
   return signal_init(conf && conf->signal_reboot ? conf->signal_reboot : SIGINT);
 }
 
+Result<void> Container::reboot(const config::Conf* conf, int timeout_s) const {
+  // Subscribed first, so that a quick reboot is not missed. (A container
+  // LXC's monitor runs has no subscription: it is signalled only.)
+  auto events = subscribe_state_events(*this);
+  if (auto r = reboot(conf); !r) return r;
+  if (!events) return {};
+  const int64_t deadline = timeout_s < 0 ? INT64_MAX : now_ms() + int64_t{timeout_s} * 1000;
+  bool went_down = false;
+  for (;;) {
+    const int64_t left = deadline - now_ms();
+    if (left <= 0) return fail(ETIMEDOUT, name_ + " did not reboot within " + std::to_string(timeout_s) + " s");
+    struct pollfd p {events->get(), POLLIN, 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    auto ev = read_state_event(events->get());
+    if (!ev) return fail(ECHILD, name_ + " stopped instead of rebooting");
+    if (ev->exited || ev->state == State::Stopping || ev->state == State::Starting)
+      went_down = true;
+    else if (went_down && ev->state == State::Running)
+      return {};
+  }
+}
+
 Result<void> Container::shutdown(const config::Conf* conf, int timeout_s) const {
   if (auto r = signal_init(halt_signal(conf)); !r) return r;
   if (timeout_s == 0) return {};
