@@ -88,8 +88,8 @@ int lxc_monitor_main(int argc, char** argv) {
       if (!(fds[i].revents & POLLIN)) continue;
       for (;;) {
         auto ev = listeners[i].receive();
-        if (!ev && ev.error().code != EAGAIN) continue;  // not a message of ours: the next one
-        if (!ev) break;
+        if (!ev && ev.error().code == EINVAL) continue;  // not a message: the next one
+        if (!ev) break;                                  // none left (or another lxcpath's: poll again)
         if (::regexec(&re, ev->name.c_str(), 0, nullptr, 0) == 0) print_event(*ev);
       }
     }

@@ -9,6 +9,7 @@
 
 #include "api/container.h"
 #include "base/strings.h"
+#include "commands/commands.h"
 #include "config/system.h"
 
 namespace lxc::api {
@@ -20,13 +21,16 @@ class Lister {
 
   std::vector<ListedContainer> list(const std::string& lxcpath) {
     std::vector<ListedContainer> out;
+    // The monitors' addresses, read once here (in the namespaces the list is
+    // made in): a container with none is STOPPED without asking.
+    const auto bound = commands::bound_abstract_addresses();
     for (const auto& name : list_defined(lxcpath)) {
       if (re_ && ::regexec(re_, name.c_str(), 0, nullptr, 0) != 0) continue;
       Container c(name, lxcpath);
       ListedContainer r;
       r.name = name;
       r.lxcpath = lxcpath;
-      r.state = c.state();
+      if (!bound || commands::may_have_monitor(*bound, lxcpath, name)) r.state = c.state();
       const bool is_active = r.state != State::Stopped;
       if ((opts_.running && r.state != State::Running) || (opts_.frozen && r.state != State::Frozen) ||
           (opts_.stopped && r.state != State::Stopped) || (opts_.active && !is_active))

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/file.h"
 #include "base/strings.h"
 #include "commands/lxc_monitor.h"
 #include "log/log.h"
@@ -208,6 +209,29 @@ Result<pid_t> get_init_pid(const std::string& lxcpath, const std::string& name) 
   }
   if (r->ret <= 0) return fail(r->ret < 0 ? -r->ret : ESRCH, name + " has no init process");
   return static_cast<pid_t>(r->ret);
+}
+
+std::optional<std::unordered_set<std::string>> bound_abstract_addresses() {
+  auto text = read_file("/proc/net/unix");
+  if (!text) return std::nullopt;
+  std::unordered_set<std::string> out;
+  for (std::string_view line : lines(*text)) {
+    // "Num: RefCount Protocol Flags Type St Inode Path": the path is what
+    // follows the seventh field (it may hold spaces); '@' marks an abstract one.
+    size_t pos = 0;
+    for (int field = 0; field < 7 && pos != std::string_view::npos; ++field) {
+      pos = line.find_first_not_of(' ', pos);
+      if (pos != std::string_view::npos) pos = line.find(' ', pos);
+    }
+    if (pos == std::string_view::npos || pos + 1 >= line.size() || line[pos + 1] != '@') continue;
+    out.emplace(line.substr(pos + 2));
+  }
+  return out;
+}
+
+bool may_have_monitor(const std::unordered_set<std::string>& bound, const std::string& lxcpath,
+                      const std::string& name) {
+  return bound.contains(socket_name(lxcpath, name)) || bound.contains(lxc_monitor::socket_name(lxcpath, name));
 }
 
 bool is_running(const std::string& lxcpath, const std::string& name) {

@@ -5,7 +5,9 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -42,6 +44,14 @@ Result<State> get_state(const std::string& lxcpath, const std::string& name);
 // Init's pid in the host's pid namespace (from LXC's monitor too).
 Result<pid_t> get_init_pid(const std::string& lxcpath, const std::string& name);
 bool is_running(const std::string& lxcpath, const std::string& name);
+
+// The abstract socket addresses bound in this network namespace (from
+// /proc/net/unix), none when it cannot be read. For listing many
+// containers: one read instead of a connect() per stopped one.
+std::optional<std::unordered_set<std::string>> bound_abstract_addresses();
+// Whether a monitor (lxcpp's or LXC's) may serve the container, given them.
+bool may_have_monitor(const std::unordered_set<std::string>& bound, const std::string& lxcpath,
+                      const std::string& name);
 
 // ---- server side ----
 

@@ -29,6 +29,20 @@ TEST(Commands, LxcMonitorAddressesAsLxc) {
             "lxc/5eded9e145c5c453/command");
 }
 
+// lxc-ls reads the bound addresses once instead of a connect() per container.
+TEST(Commands, BoundAddressesTellWhichContainersMayRun) {
+  std::string lxcpath = "/tmp/lxcpp unit with spaces " + std::to_string(getpid());
+  auto before = bound_abstract_addresses();
+  ASSERT_TRUE(before);
+  EXPECT_FALSE(may_have_monitor(*before, lxcpath, "c1"));
+  auto listener = listen(lxcpath, "c1");
+  ASSERT_TRUE(listener) << listener.error().what;
+  auto after = bound_abstract_addresses();
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(may_have_monitor(*after, lxcpath, "c1"));
+  EXPECT_FALSE(may_have_monitor(*after, lxcpath, "c2"));
+}
+
 TEST(Commands, RequestResponseWithDataAndFd) {
   std::string lxcpath = "/tmp/lxcpp-unit-" + std::to_string(getpid());
   auto listener = listen(lxcpath, "c1");
