@@ -66,6 +66,15 @@ EOF
 chmod +x "$lp/bin/apparmor_parser"
 export PATH=$lp/bin:$PATH
 
+# start_fails: lxc-start -F with a fresh parser log; sets rc and out.
+start_fails() {
+  : >"$AA_LOG"
+  rc=0
+  out=$("$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1) || rc=$?
+}
+# parser_calls: what apparmor_parser was asked since, one call per |.
+parser_calls() { paste -sd'|' "$AA_LOG"; }
+
 expect_rc "lxc-create -t busybox" 0 "$BIN/lxc-create" "${L[@]}" -t busybox
 cfg=$lp/$name/config
 cp "$cfg" "$lp/config.orig"
@@ -75,13 +84,11 @@ file="$lp/$name/apparmor/$ns"
 
 # generated: written, loaded in the container's namespace, unloaded after.
 echo "lxc.apparmor.profile = generated" >>"$cfg"
-: >"$AA_LOG"
-rc=0
-out=$("$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1) || rc=$?
+start_fails
 expect_eq "generated: the start fails where the kernel has no AppArmor to exec into" 1 "$rc"
 expect_contains "at init's label, stacked with the container's namespace" "exec $profile//&:$ns:" "$out"
 expect_eq "apparmor_parser loaded it, then unloaded it" \
-  "--version|-r -W -L /var/cache/lxc/apparmor -- $file|-R -- $file" "$(paste -sd'|' "$AA_LOG")"
+  "--version|-r -W -L /var/cache/lxc/apparmor -- $file|-R -- $file" "$(parser_calls)"
 expect_eq "the profile file is the container's, mode 0600" "600" "$(stat -c %a "$file")"
 expect_contains "named as LXC names it" "profile \"$profile\" flags=(attach_disconnected,mediate_deleted) {" "$(cat "$file")"
 expect_contains "nested managers may load profiles into its namespace only" "deny /sys/kernel/security/[^a]*" "$(cat "$file")"
@@ -91,31 +98,26 @@ expect_contains "the container is STOPPED" STOPPED "$("$BIN/lxc-info" "${L[@]}" 
 
 # lxc.apparmor.raw goes into the profile; a line the parser refuses stops the start.
 echo "lxc.apparmor.raw = mount fstype=nfs" >>"$cfg"
-: >"$AA_LOG"
-rc=0
-out=$("$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1) || rc=$?
+start_fails
 expect_eq "a bad lxc.apparmor.raw line: the start fails" 1 "$rc"
 expect_contains "naming the key" "lxc.apparmor.profile = generated" "$out"
 expect_contains "and the parser's complaint" "apparmor_parser -r $file" "$out"
 expect_contains "the line is in the profile" "  mount fstype=nfs" "$(cat "$file")"
 expect_eq "nothing was unloaded that was not loaded" "--version|-r -W -L /var/cache/lxc/apparmor -- $file" \
-  "$(paste -sd'|' "$AA_LOG")"
+  "$(parser_calls)"
 expect_eq "its AppArmor namespace is gone" "" "$(ls "$sfs/policy/namespaces")"
 
 # No profile: LXC's default, made and loaded once when the host lacks it.
 cp "$lp/config.orig" "$cfg"
-: >"$AA_LOG"
-rc=0
-out=$("$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1) || rc=$?
+start_fails
 expect_eq "default profile: the start fails at the exec" 1 "$rc"
 expect_contains "into lxc-container-default-cgns" "exec lxc-container-default-cgns" "$out"
 expect_eq "loaded from lxcpp's copy" \
   "--version|-r -W -L /var/cache/lxc/apparmor -- /var/cache/lxc/apparmor/profiles/lxc-container-default-cgns" \
-  "$(paste -sd'|' "$AA_LOG")"
+  "$(parser_calls)"
 expect_eq "and left loaded for the next container" "lxc-container-default-cgns (enforce)" "$(cat "$sfs/profiles")"
-: >"$AA_LOG"
-"$BIN/lxc-start" "${L[@]}" -F -- /bin/true >/dev/null 2>&1 || true
-expect_eq "a second start loads nothing" "--version" "$(paste -sd'|' "$AA_LOG")"
+start_fails
+expect_eq "a second start loads nothing" "--version" "$(parser_calls)"
 
 # unconfined: nothing loaded, the container runs.
 echo "lxc.apparmor.profile = unconfined" >>"$cfg"
@@ -127,8 +129,7 @@ expect_eq "without the parser" "" "$(cat "$AA_LOG")"
 rm "$sfs/features/mount/mask"
 cp "$lp/config.orig" "$cfg"
 echo "lxc.apparmor.profile = generated" >>"$cfg"
-rc=0
-out=$("$BIN/lxc-start" "${L[@]}" -F -- /bin/true 2>&1) || rc=$?
+start_fails
 expect_eq "no mount mediation: refused" 1 "$rc"
 expect_contains "saying what to set" "lxc.apparmor.allow_incomplete = 1" "$out"
 expect_eq "nothing in its namespace directory" "" "$(ls "$sfs/policy/namespaces")"
