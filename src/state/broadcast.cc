@@ -31,14 +31,19 @@ std::string canonical(const std::string& lxcpath) {
   return out;
 }
 
+// RUNDIR/monitor: exists only while some lxc-monitor listens.
+std::string listeners_root() { return config::default_paths().run_dir + "/monitor"; }
+
 std::string dir_of(const std::string& canonical_lxcpath) {
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a_64(canonical_lxcpath)));
-  return config::default_paths().run_dir + "/monitor/" + hash;
+  return listeners_root() + "/" + hash;
 }
 
 // Sends "LXCPATH\0NAME\0KIND\0VALUE" (KIND state or exit) to each listener.
 void send_all(const std::string& lxcpath, const std::string& name, std::string_view kind, const std::string& value) {
+  // The usual case, no lxc-monitor at all: one failed access(), no path resolved.
+  if (::access(listeners_root().c_str(), F_OK) != 0) return;
   const std::string where = canonical(lxcpath);
   const std::string dir = dir_of(where);
   DIR* d = ::opendir(dir.c_str());
@@ -109,7 +114,9 @@ Listener::Listener(Listener&& other) noexcept
 Listener::~Listener() {
   if (path_.empty()) return;
   ::unlink(path_.c_str());
-  ::rmdir(dirname_of(path_).c_str());  // the last one out: no directory for the monitors to read
+  // The last one out: no directory for the monitors to look into.
+  const std::string dir = dirname_of(path_);
+  if (::rmdir(dir.c_str()) == 0) ::rmdir(dirname_of(dir).c_str());
 }
 
 Result<Event> Listener::receive() {

@@ -3,8 +3,8 @@
 // this). Each running lxc-monitor binds a datagram socket in
 // RUNDIR/monitor/HASH/ (HASH: the FNV-1a of the lxcpath; RUNDIR /run/lxcpp
 // for root, $XDG_RUNTIME_DIR/lxcpp for a user), and each container monitor
-// sends it every state change and init's exit status. A monitor with no
-// lxc-monitor to tell finds no directory: one failed opendir.
+// sends it every state change and init's exit status. With no lxc-monitor
+// running there is no RUNDIR/monitor: one failed access() per change.
 #pragma once
 
 #include <string>
