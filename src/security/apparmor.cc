@@ -180,12 +180,13 @@ bool file_says_yes(const std::string& path) {
   return v && trim(*v) == "yes";
 }
 
-// "AppArmor parser version 3.0.8" -> {3, 0}.
-std::pair<int, int> parser_version(const std::string& parser) {
+// Whether the parser knows `unix` rules (2.10 and later): "AppArmor parser
+// version 3.0.8". Asked only when a profile is written.
+bool parser_knows_unix(const std::string& parser) {
   auto r = run_captured({parser, "--version"});
   int major = 0, minor = 0;
   if (r && r->ok()) std::sscanf(r->output.c_str(), "AppArmor parser version %d.%d", &major, &minor);
-  return {major, minor};
+  return major > 2 || (major == 2 && minor >= 10);
 }
 
 bool may_load_policy() {
@@ -223,7 +224,8 @@ Result<void> run_parser(const std::string& parser, char command, const std::stri
 
 // Writes spec's profile to file (unchanged content is not rewritten: the
 // parser's cache stays valid) and loads it.
-Result<void> write_and_load(const ProfileSpec& spec, const std::string& file, const std::string& parser) {
+Result<void> write_and_load(ProfileSpec spec, const std::string& file, const std::string& parser) {
+  spec.features.unix_rules = parser_knows_unix(parser);
   std::string text = profile_text(spec);
   if (auto old = read_file(file); !old || *old != text) {
     if (auto r = mkdir_p(dirname_of(file), 0755); !r) return r;
@@ -322,7 +324,7 @@ std::vector<std::string> parser_command(const std::string& parser, char command,
   return args;
 }
 
-Features host_features(const std::string& parser, bool cgroupns) {
+Features host_features(bool cgroupns) {
   Features f;
   const std::string fs(kSecurityfs);
   if (file_says_yes(fs + "/features/domain/stack")) {
@@ -332,10 +334,6 @@ Features host_features(const std::string& parser, bool cgroupns) {
     f.stacking = major > 1 || (major == 1 && minor >= 2);
   }
   f.stacked = file_says_yes(fs + "/.ns_stacked");
-  if (!parser.empty()) {
-    auto [major, minor] = parser_version(parser);
-    f.unix_rules = major > 2 || (major == 2 && minor >= 10);
-  }
   f.cgroupns = cgroupns;
   return f;
 }
@@ -361,7 +359,7 @@ Result<Prepared> prepare(const config::Conf& conf, std::string_view name, std::s
   const std::string& p = conf.apparmor_profile;
   if (p == "unchanged" || p == "unconfined") return out;
   const std::string parser = find_program("apparmor_parser");
-  Features features = host_features(parser, cgroupns);
+  Features features = host_features(cgroupns);
 
   std::string current = own_label();
   bool confined = current != "unconfined";

@@ -80,8 +80,9 @@ std::optional<ProfileSpec> default_profile_spec(std::string_view profile, const 
 // `-Q` (compile only) of file, with LXC's cache for -r.
 std::vector<std::string> parser_command(const std::string& parser, char command, const std::string& file);
 
-// Reads Features from securityfs and the parser (cgroupns as given).
-Features host_features(const std::string& parser, bool cgroupns);
+// Reads Features from securityfs (cgroupns as given; unix_rules is asked of
+// the parser when a profile is written).
+Features host_features(bool cgroupns);
 
 // A generated profile loaded for a running container: unloaded, with its
 // namespace, when destroyed (the container stopped or its start failed).
