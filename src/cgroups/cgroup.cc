@@ -338,11 +338,16 @@ Result<void> Cgroup::kill_all(std::chrono::milliseconds timeout) {
 Result<void> Cgroup::remove_payload(Node& n) {
   if (n.limit.empty()) return {};
   if (auto r = fs::remove_tree(n.hierarchy.path(n.limit), fs::Clock::now() + kRemoveRetry); !r) return r;
+  forget_payload(n);
+  return {};
+}
+
+// The payload of n is gone: its parents made for it go too.
+void Cgroup::forget_payload(Node& n) {
   remove_parents(n.hierarchy, n.limit, n.payload_top);
   n.payload.clear();
   n.limit.clear();
   n.payload_top.clear();
-  return {};
 }
 
 Result<void> Cgroup::remove_monitor(Node& n) {
@@ -396,6 +401,18 @@ Result<void> Cgroup::destroy_payload() {
     kLog.warn("{}", describe(r.error()));
     if (!first) first = r.error();
   };
+  // After a stop there is mostly nothing left in them (init's end took its
+  // pid namespace along): one rmdir per hierarchy. What refuses has
+  // processes or cgroups of its own and is handled below.
+  bool left = false;
+  for (Node& n : nodes_) {
+    if (n.limit.empty()) continue;
+    if (::rmdir(n.hierarchy.path(n.limit).c_str()) == 0 || errno == ENOENT)
+      forget_payload(n);
+    else
+      left = true;
+  }
+  if (!left) return {};
   bool busy = false;
   for (const Node& n : nodes_)
     busy = busy || (!n.limit.empty() && !fs::tree_procs(n.hierarchy.path(n.limit)).empty());

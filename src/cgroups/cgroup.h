@@ -265,6 +265,7 @@ class Cgroup {
   Result<void> apply_v2(const config::Setting& s);
   Result<void> apply_v2_devices(const std::vector<config::Setting>& rules);
   Result<void> remove_payload(Node& n);
+  void forget_payload(Node& n);
   Result<void> remove_monitor(Node& n);
   const Node* freezer_node() const;
 

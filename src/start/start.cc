@@ -643,6 +643,7 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     }
     return cg->destroy_payload();
   };
+  const bool own_pidns = (ns->flags & CLONE_NEWPID) && !shared->pid;
   int status = 0;
   for (;;) {
     status = monitor.run();
@@ -655,7 +656,10 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     if (auto r = hooks::run_hooks(conf, config::HookType::Stop, henv); !r) kLog.error("{}", describe(r.error()));
     henv.namespaces.clear();
     kept_ns.clear();
-    (void)cg->kill_all();
+    // init's end took every process of its pid namespace along; others in
+    // its cgroup (a shared pid namespace, lxc-attach without one) are
+    // killed here, or by destroy_payload when it finds them.
+    if (!own_pidns) (void)cg->kill_all();
     net.stop();  // net: all but the veth host ends, which go after STOPPED
     if (auto r = destroy_payload(); !r) kLog.error("{}", describe(r.error()));
     if (auto r = hooks::run_hooks(conf, config::HookType::PostStop, henv); !r) kLog.error("{}", describe(r.error()));

@@ -37,6 +37,29 @@ expect_eq "attach works" "$c" "$("$BIN/lxc-attach" "${C[@]}" -- hostname)"
 expect_rc "lxc-stop -k" 0 "$BIN/lxc-stop" "${C[@]}" -k
 expect_nothing_left "$c" "$lp"
 
+# A process in the container's cgroups but not in its pid namespace (moved
+# there from the host) outlives init: the stop kills it and still removes
+# every cgroup.
+expect_rc "lxc-start again" 0 "$BIN/lxc-start" "${C[@]}"
+expect_rc "it runs" 0 "$BIN/lxc-wait" "${C[@]}" -s RUNNING -t 10
+# (in a subshell of its own, whose notice of the kill goes to /dev/null)
+(
+  sleep 1000 &
+  echo $! >"$lp/outsider.pid"
+  wait
+) >/dev/null 2>&1 &
+keeper=$!
+for _ in $(seq 50); do [ -s "$lp/outsider.pid" ] && break; sleep 0.1; done
+outsider=$(cat "$lp/outsider.pid")
+for procs in /sys/fs/cgroup/*/"lxc.payload.$c"/cgroup.procs /sys/fs/cgroup/"lxc.payload.$c"/cgroup.procs; do
+  [ -f "$procs" ] && echo "$outsider" >"$procs"
+done
+expect_contains "the outsider is in the container's cgroup" "lxc.payload.$c" "$(cat "/proc/$outsider/cgroup" 2>&1)"
+expect_rc "lxc-stop -k with the outsider" 0 "$BIN/lxc-stop" "${C[@]}" -k
+wait "$keeper" || true
+expect_eq "the outsider was killed" "gone" "$(kill -0 "$outsider" 2>/dev/null && echo alive || echo gone)"
+expect_nothing_left "$c" "$lp"
+
 # A pre-mount hook runs in the container's mount namespace: what it mounts
 # stays there (/ is a dependent mount before it runs, as in LXC).
 mkdir -p "$lp/hookdir"
