@@ -68,11 +68,12 @@ Result<std::string> snapshot(const Container& c, const std::string& comment_file
   while (path_exists(dir + "/snap" + std::to_string(i))) ++i;
   std::string name = "snap" + std::to_string(i);
   if (storage::detect_type(src) == "dir") {
-    // LXC says this on every snapshot of a directory-backed container.
-    kLog.error("Snapshot of directory-backed container requested");
-    kLog.error("Making a copy-clone.  If you do want snapshots, then");
-    kLog.error("please create overlay clone first, snapshot that");
-    kLog.error("and keep the original container pristine");
+    // LXC logs this on every snapshot of a directory-backed container; its
+    // lxc-snapshot prints nothing of it (so here: the log, not stderr).
+    kLog.warn("Snapshot of directory-backed container requested");
+    kLog.warn("Making a copy-clone.  If you do want snapshots, then");
+    kLog.warn("please create overlay clone first, snapshot that");
+    kLog.warn("and keep the original container pristine");
   }
   CopyOptions o;
   o.new_name = name;

@@ -96,11 +96,12 @@ std::vector<pid_t> tree_procs(const std::string& dir) {
 namespace {
 
 // One pass, deepest first. errno of the first failure. A cgroup without
-// cgroups below it goes with one rmdir; only one that refuses (EBUSY: it has
-// children or processes) is listed, which costs a read of its every file.
+// cgroups below it goes with one rmdir; only one that refuses is listed,
+// which costs a read of its every file. (Refusals other than EBUSY walk too:
+// inside an unprivileged container's id mapping the container's root may
+// not remove its cgroup, but must remove the ones its init made below it.)
 int remove_once(const std::string& dir) {
   if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return 0;
-  if (errno != EBUSY && errno != ENOTEMPTY) return errno;
   int first = 0;
   for (const std::string& sub : subdirs(dir))
     if (int e = remove_once(join(dir, sub)); e && !first) first = e;

@@ -186,6 +186,8 @@ void child_main(const ChildSpec& spec) {
     ::close(fd);
   }
 
+  // Made here rather than by clone(): see plan_namespaces.
+  if (spec.new_netns && ::unshare(CLONE_NEWNET) < 0) die(sync, sys_error("unshare the network namespace"));
   check(sync, send_step(sync, SyncStep::ChildCloned), "start");
   // Wait until the monitor has written the id maps, put us in the cgroups
   // and moved the network interfaces in: nothing below may run before.

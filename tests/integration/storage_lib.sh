@@ -60,7 +60,10 @@ one" "$last_out"
   expect_eq "$type: copy's uts name" "lxc.uts.name = $n-c" "$(grep '^lxc.uts.name' "$P/$n-c/config")"
 
   # snapshot, change, restore over the original, restore to a new name
-  expect_rc "$type: lxc-snapshot" 0 snap -n "$n"
+  local snap_err
+  snap_err=$(snap -n "$n" 2>&1 >/dev/null) || fail_check "$type: lxc-snapshot failed: $snap_err"
+  # As LXC 5: a copy-clone of a directory-backed container is logged, not said.
+  expect_eq "$type: lxc-snapshot says nothing on stderr" "" "$snap_err"
   local list
   list=$(snap -n "$n" -L)
   if grep -qE "^snap0 \($P/$n/snaps\) [0-9]{4}:[0-9]{2}:[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$" <<<"$list"; then
