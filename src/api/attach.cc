@@ -74,7 +74,7 @@ Result<config::Conf> running_conf(const std::string& lxcpath, const std::string&
 
 // The running container's configuration as its monitor has it (not the
 // file, which may have changed since the start); with rcfile, that file's.
-Result<int> Container::attach(const attach::AttachOptions& opts, const std::string& rcfile) const {
+Result<attach::Target> Container::attach_target(const std::string& rcfile) const {
   attach::Target t;
   auto pid = commands::get_init_pid(lxcpath_, name_);
   if (!pid) return unexpected(pid.error());
@@ -93,7 +93,19 @@ Result<int> Container::attach(const attach::AttachOptions& opts, const std::stri
     if (!conf) return unexpected(conf.error());
     t.conf = std::move(*conf);
   }
-  return attach::run(t, opts);
+  return t;
+}
+
+Result<int> Container::attach(const attach::AttachOptions& opts, const std::string& rcfile) const {
+  auto t = attach_target(rcfile);
+  if (!t) return unexpected(t.error());
+  return attach::run(*t, opts);
+}
+
+Result<pid_t> Container::spawn_attached(const attach::AttachOptions& opts) const {
+  auto t = attach_target({});
+  if (!t) return unexpected(t.error());
+  return attach::spawn(*t, opts);
 }
 
 }  // namespace lxc::api

@@ -78,6 +78,9 @@ class Container {
   // exit status. The container's configuration comes from its monitor, or
   // from rcfile when given (lxc-attach -f).
   Result<int> attach(const attach::AttachOptions& opts, const std::string& rcfile = {}) const;
+  // liblxc's attach(): starts the attached process as the caller's child and
+  // returns its pid (see attach::spawn).
+  Result<pid_t> spawn_attached(const attach::AttachOptions& opts) const;
 
   // ---- devices of the running container (devices.cc), as liblxc's ----
   // A host device node src (character or block) made at dst (default src)
@@ -106,6 +109,8 @@ class Container {
   Result<Stats> stats() const;
 
  private:
+  Result<attach::Target> attach_target(const std::string& rcfile) const;
+
   std::string name_;
   std::string lxcpath_;
 };

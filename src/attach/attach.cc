@@ -16,6 +16,7 @@
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "cgroups/cgroup.h"
+#include "commands/commands.h"
 #include "console/pty.h"
 #include "log/log.h"
 
@@ -102,11 +103,13 @@ Result<UniqueFd> leaf_cgroup(const std::string& payload, const config::Conf& con
 }
 
 // clone3 with a pidfd and, when cgroup_fd >= 0, straight into that cgroup.
-pid_t clone_into(int cgroup_fd, int* pidfd) {
+// As a sibling (CLONE_PARENT), the child is our parent's, and no pidfd.
+pid_t clone_into(int cgroup_fd, int* pidfd, bool as_sibling) {
   struct clone_args args {};
-  args.flags = CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.flags = (pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0) | (as_sibling ? CLONE_PARENT : 0);
   args.pidfd = reinterpret_cast<uint64_t>(pidfd);
-  args.exit_signal = SIGCHLD;
+  // With CLONE_PARENT the kernel takes the exit signal from the caller.
+  args.exit_signal = as_sibling ? 0 : SIGCHLD;
   args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
   return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
@@ -196,38 +199,48 @@ void build_environment(const std::vector<std::string>& container_env, const Atta
   for (const auto& e : o.set_vars) set(e);
 }
 
-Result<int> run(const Target& t, const AttachOptions& o) {
-  const config::Conf& conf = t.conf;
+namespace {
+
+// What run() and spawn() both prepare on the host: the plan of the attached
+// process, init's pidfd, the cgroups it joins, and whether it is cloned into
+// init's pid namespace.
+struct Prepared {
   detail::ChildPlan plan;
+  UniqueFd pidfd;
+  CgroupPlan cg;
+  bool join_pid = false;
+};
+
+Result<void> prepare(const Target& t, const AttachOptions& o, Prepared& out) {
+  const config::Conf& conf = t.conf;
+  detail::ChildPlan& plan = out.plan;
   plan.target = &t;
   plan.opts = &o;
   plan.uid = o.uid.value_or(0);
   plan.gid = o.gid.value_or(0);
   plan.drop_caps = !(o.elevated & kPrivCap);
-  plan.cwd = current_dir();
+  plan.cwd = o.cwd.empty() ? current_dir() : o.cwd;
 
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, t.init_pid, 0)));
-  if (!pidfd) return fail_sys("pidfd_open of init (pid " + std::to_string(t.init_pid) + ")");
-  plan.init_pidfd = pidfd.get();
-  bool join_pid = false;
+  out.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, t.init_pid, 0)));
+  if (!out.pidfd) return fail_sys("pidfd_open of init (pid " + std::to_string(t.init_pid) + ")");
+  plan.init_pidfd = out.pidfd.get();
   for (const auto& ns : kNamespaces) {
     if (!(o.namespaces & ns.bit) || same_ns(t.init_pid, ns.file)) continue;
     if (ns.bit == kPid)
-      join_pid = true;
+      out.join_pid = true;
     else
       plan.setns_flags |= static_cast<unsigned>(ns.flag);
   }
 
   // lxc.sched.core: into init's core scheduling domain, as LXC, when the
   // command joins init's pid namespace (where init is pid 1).
-  plan.join_core_sched = conf.sched_core && join_pid;
+  plan.join_core_sched = conf.sched_core && out.join_pid;
 
-  CgroupPlan cg;
   if (!(o.elevated & kPrivCgroup)) {
     auto p = plan_cgroups(t);
     if (!p) return unexpected(p.error());
-    cg = std::move(*p);
-    plan.cgroup_procs = cg.v1_procs;
+    out.cg = std::move(*p);
+    plan.cgroup_procs = out.cg.v1_procs;
   }
 
   // The profile is a host path: compile it here.
@@ -243,6 +256,94 @@ Result<int> run(const Target& t, const AttachOptions& o) {
     plan.seccomp = std::move(*sc);
     plan.load_seccomp = !plan.seccomp.empty();
   }
+  return {};
+}
+
+// Into init's pid namespace for our next child: the caller's own. An
+// unprivileged caller has no right to that in its own user namespace: it
+// joins the container's first (in one setns, user before pid), where it
+// has them, and the child becomes root there.
+Result<void> enter_pid_ns_for_children(Prepared& pr) {
+  detail::ChildPlan& plan = pr.plan;
+  if (!pr.join_pid) return {};
+  if (::geteuid() != 0 && (plan.setns_flags & CLONE_NEWUSER)) {
+    if (::setns(pr.pidfd.get(), CLONE_NEWUSER | CLONE_NEWPID) < 0)
+      return fail_sys("enter the container's user and pid namespaces");
+    plan.setns_flags &= ~static_cast<unsigned>(CLONE_NEWUSER);
+    plan.in_userns = true;
+  } else if (::setns(pr.pidfd.get(), CLONE_NEWPID) < 0) {
+    return fail_sys("enter the container's pid namespace");
+  }
+  return {};
+}
+
+// Clones the attached process into the container's cgroup (cgroup2; a
+// payload with delegated controllers takes it in its ".lxc" leaf).
+Result<pid_t> clone_attached(Prepared& pr, bool as_sibling, int* child_pidfd) {
+  CgroupPlan& cg = pr.cg;
+  const config::Conf& conf = pr.plan.target->conf;
+  pid_t child = clone_into(cg.v2_dir ? cg.v2_dir.get() : -1, child_pidfd, as_sibling);
+  if (child < 0 && errno == EBUSY && cg.v2_dir) {
+    auto leaf = leaf_cgroup(cg.v2_path, conf);
+    if (!leaf) return unexpected(with_context(leaf.error(), "join the container's cgroup"));
+    cg.v2_dir = std::move(*leaf);
+    child = clone_into(cg.v2_dir.get(), child_pidfd, as_sibling);
+  }
+  if (child < 0 && errno == EACCES && cg.v2_dir && ::geteuid() != 0)
+    // The kernel lets a user move a process only within a subtree it owns.
+    return fail(EACCES, "clone the attached process into " + cg.v2_path +
+                            ": permission denied; run lxc-attach from within the cgroup delegated to you (where "
+                            "lxc-start ran, e.g. systemd-run --user --scope -p Delegate=yes lxc-attach ...)");
+  if (child < 0) return fail_sys("clone the attached process" + (cg.v2_path.empty() ? "" : " into " + cg.v2_path));
+  if (child == 0) detail::child_main(pr.plan);
+  return child;
+}
+
+}  // namespace
+
+Result<pid_t> spawn(const Target& t, const AttachOptions& o) {
+  int pfd[2];
+  if (::pipe2(pfd, O_CLOEXEC) < 0) return fail_sys("pipe");
+  UniqueFd rd(pfd[0]), wr(pfd[1]);
+  pid_t mid = ::fork();
+  if (mid < 0) return fail_sys("fork");
+  if (mid == 0) {
+    // The intermediate: what it joins and blocks is its own, and it exits
+    // once the attached process, its sibling, is cloned.
+    rd.reset();
+    Prepared pr;
+    auto r = [&]() -> Result<pid_t> {
+      if (auto p = prepare(t, o, pr); !p) return unexpected(p.error());
+      pr.plan.err_fd = o.stdio[2];
+      pr.plan.errors_said = true;
+      pr.plan.stdio = o.stdio;
+      if (auto e = enter_pid_ns_for_children(pr); !e) return unexpected(e.error());
+      return clone_attached(pr, true, nullptr);
+    }();
+    int32_t head[2] = {r ? *r : -1, r ? 0 : (r.error().code ? r.error().code : EIO)};
+    std::string msg = r ? std::string() : describe(r.error());
+    (void)commands::write_all(wr.get(), head, sizeof head);
+    (void)commands::write_all(wr.get(), msg.data(), msg.size());
+    ::_exit(0);
+  }
+  wr.reset();
+  int32_t head[2] = {-1, EPIPE};
+  bool got = commands::read_all(rd.get(), head, sizeof head).has_value();
+  std::string msg;
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(rd.get(), buf, sizeof buf)) > 0) msg.append(buf, static_cast<size_t>(n));
+  ::waitpid(mid, nullptr, 0);
+  if (!got) return fail(EPIPE, "the attach helper died");
+  if (head[0] < 0) return fail(head[1], msg.empty() ? std::string("attach") : msg);
+  return static_cast<pid_t>(head[0]);
+}
+
+Result<int> run(const Target& t, const AttachOptions& o) {
+  const config::Conf& conf = t.conf;
+  Prepared pr;
+  if (auto r = prepare(t, o, pr); !r) return unexpected(r.error());
+  detail::ChildPlan& plan = pr.plan;
 
   StdTerminals terms = std_terminals();
   detail::AttachPty pty;
@@ -277,32 +378,11 @@ Result<int> run(const Target& t, const AttachOptions& o) {
 
   // Our pid namespace for children becomes the container's: the clone lands
   // in it, and in the container's cgroup.
-  // An unprivileged caller has no right to that in its own user namespace:
-  // it joins the container's first (in one setns, user before pid), where it
-  // has them, and the child becomes root there.
-  if (join_pid && ::geteuid() != 0 && (plan.setns_flags & CLONE_NEWUSER)) {
-    if (::setns(pidfd.get(), CLONE_NEWUSER | CLONE_NEWPID) < 0)
-      return fail_sys("enter the container's user and pid namespaces");
-    plan.setns_flags &= ~static_cast<unsigned>(CLONE_NEWUSER);
-    plan.in_userns = true;
-  } else if (join_pid && ::setns(pidfd.get(), CLONE_NEWPID) < 0) {
-    return fail_sys("enter the container's pid namespace");
-  }
+  if (auto r = enter_pid_ns_for_children(pr); !r) return unexpected(r.error());
   int child_pidfd = -1;
-  pid_t child = clone_into(cg.v2_dir ? cg.v2_dir.get() : -1, &child_pidfd);
-  if (child < 0 && errno == EBUSY && cg.v2_dir) {
-    auto leaf = leaf_cgroup(cg.v2_path, conf);
-    if (!leaf) return unexpected(with_context(leaf.error(), "join the container's cgroup"));
-    cg.v2_dir = std::move(*leaf);
-    child = clone_into(cg.v2_dir.get(), &child_pidfd);
-  }
-  if (child < 0 && errno == EACCES && cg.v2_dir && ::geteuid() != 0)
-    // The kernel lets a user move a process only within a subtree it owns.
-    return fail(EACCES, "clone the attached process into " + cg.v2_path +
-                            ": permission denied; run lxc-attach from within the cgroup delegated to you (where "
-                            "lxc-start ran, e.g. systemd-run --user --scope -p Delegate=yes lxc-attach ...)");
-  if (child < 0) return fail_sys("clone the attached process" + (cg.v2_path.empty() ? "" : " into " + cg.v2_path));
-  if (child == 0) detail::child_main(plan);
+  auto cloned = clone_attached(pr, false, &child_pidfd);
+  if (!cloned) return unexpected(cloned.error());
+  pid_t child = *cloned;
   UniqueFd child_fd(child_pidfd);
 
   // Only the child holds these now: the pty's end shows when it is gone.

@@ -53,6 +53,13 @@ struct AttachOptions {
   std::string pty_log;                       // -L: the pty's output also goes here
   std::string context;                       // -c: the LSM label instead of init's
   std::vector<std::string> argv;             // empty: the user's shell
+  // liblxc's attach() (spawn() only): the attached process runs fn(payload)
+  // instead of exec'ing argv, and exits with what it returns; its stdio
+  // are these fds of the caller; cwd is where it starts ("": the caller's).
+  int (*fn)(void*) = nullptr;
+  void* fn_payload = nullptr;
+  int stdio[3] = {0, 1, 2};
+  std::string cwd;
 };
 
 // The running container: init (host pid), its cgroups as the monitor
@@ -70,6 +77,14 @@ struct Target {
 // gets a pty of the container's own devpts on those (the others are passed
 // as they are) and this process proxies it (raw mode, window size, -L log).
 Result<int> run(const Target& target, const AttachOptions& opts);
+
+// liblxc's attach(): starts the attached process (opts.fn, or argv) as a
+// child of the caller and returns its pid at once; the caller waits for it.
+// No pty and no proxy: its stdio are opts.stdio, and what fails before it
+// runs is said on opts.stdio[2] (exit status 1, 126 or 127). The caller's
+// own namespaces, signal mask and terminal stay as they were: a short-lived
+// intermediate process does the joining and clones it as the caller's child.
+Result<pid_t> spawn(const Target& target, const AttachOptions& opts);
 
 // The login shell of uid in the passwd file text, "/bin/sh" when there is
 // none.

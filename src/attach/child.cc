@@ -25,6 +25,7 @@ namespace {
 
 [[noreturn]] void die(const ChildPlan& p, int code, const std::string& what, int err) {
   std::string msg = err ? what + ": " + std::strerror(err) : what;
+  if (p.errors_said) msg = "lxc-attach: " + msg + "\n";
   [[maybe_unused]] auto n = ::write(p.err_fd, msg.data(), msg.size());
   ::_exit(code);
 }
@@ -56,6 +57,15 @@ void remount_sys_proc(const ChildPlan& p) {
 // session of our own keeps the command away from the caller's terminal.
 void setup_stdio(const ChildPlan& p) {
   if (::setsid() < 0) die_sys(p, "setsid");
+  if (p.stdio) {
+    // Each through a copy above 2 first: one of them may be another's number.
+    int copies[3];
+    for (int fd = 0; fd < 3; ++fd)
+      if ((copies[fd] = ::fcntl(p.stdio[fd], F_DUPFD_CLOEXEC, 3)) < 0) die_sys(p, "the attached process's stdio");
+    for (int fd = 0; fd < 3; ++fd)
+      if (::dup2(copies[fd], fd) < 0) die_sys(p, "the attached process's stdio");
+    for (int fd : copies) ::close(fd);
+  }
   if (p.pty_slave < 0) return;
   if (::ioctl(p.pty_slave, TIOCSCTTY, 0) < 0) die_sys(p, "make the pty the controlling terminal");
   for (int fd = 0; fd < 3; ++fd)
@@ -72,6 +82,7 @@ void switch_identity(const ChildPlan& p) {
 }
 
 [[noreturn]] void exec_command(const ChildPlan& p) {
+  if (p.opts->fn) ::_exit(p.opts->fn(p.opts->fn_payload));
   std::vector<std::string> argv = p.opts->argv;
   if (argv.empty()) {
     auto passwd = read_file("/etc/passwd", 1 << 20);

@@ -33,6 +33,8 @@ struct ChildPlan {
   bool tty_fds[3] = {false, false, false};  // which of stdin, stdout, stderr get the pty slave
   std::string cwd;                          // the caller's, tried inside the container
   int err_fd = -1;                          // a CLOEXEC pipe: a message here means "failed before exec"
+  bool errors_said = false;                 // spawn(): err_fd is stderr, where messages are lines of their own
+  const int* stdio = nullptr;               // spawn(): the fds that become stdin, stdout and stderr
   uid_t uid = 0;
   gid_t gid = 0;
 };

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <optional>
 
@@ -364,6 +365,15 @@ Result<std::pair<pid_t, UniqueFd>> spawn_init(int flags, const UniqueFd& pid_ns,
   return std::pair{static_cast<pid_t>(msg[0]), UniqueFd(pidfd)};
 }
 
+// cmd is the host's init (/sbin/init, systemd), by the file it resolves to.
+bool is_host_init(const std::string& cmd) {
+  char path[PATH_MAX], init[PATH_MAX];
+  if (!::realpath(cmd.c_str(), path)) return false;
+  if (::realpath("/sbin/init", init) && std::strcmp(path, init) == 0) return true;
+  std::string_view p(path);
+  return p == "/sbin/init" || p.ends_with("/systemd/systemd");
+}
+
 bool is_reboot(int wait_status) { return WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGHUP; }
 
 // Everything from the command socket to init's exit, in this process.
@@ -400,6 +410,14 @@ Result<int> run_monitor(const std::string& name, const std::string& lxcpath, con
     const std::string& cmd = opts.execute ? conf.execute_cmd : conf.init_cmd;
     argv = split(cmd.empty() ? std::string("/sbin/init") : cmd, " \t");
   }
+  // Without a rootfs the container sees the host's own files. A command of
+  // its own may run there (an application container), but the host's init
+  // would boot the host's system a second time on the very same files: its
+  // tmpfiles empty /tmp, its services open the host's databases. Refused.
+  if (rootfs.empty() && !argv.empty() && is_host_init(argv[0]))
+    return fail(EINVAL, "lxc.rootfs.path is not set: " + argv[0] +
+                            " would boot the host's own system on the host's files; give the container a rootfs "
+                            "(or a command of its own)");
 
   // lxc.monitor.unshare: the monitor's mounts (and the hooks') stay its own.
   if (conf.monitor_unshare) {

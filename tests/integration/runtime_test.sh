@@ -144,6 +144,23 @@ sed -i "s|^lxc.rootfs.path = .*|lxc.rootfs.path = dir:$lp/missing|" "$cfg"
 bad_start "missing rootfs" "$lp/missing"
 echo "lxc.init.cmd = /sbin/no-such-init" >> "$cfg"
 bad_start "missing init" "/sbin/no-such-init"
+# No rootfs and the default init: the host's own /sbin/init on the host's
+# files. Refused (checked with a harmless stand-in at /sbin/init, in a mount
+# namespace of its own, so that a regression boots nothing of the host's).
+if [ -e /sbin/init ]; then
+  sed -i '/^lxc.rootfs.path/d' "$cfg"
+  printf '#!/bin/sh\nexit 0\n' >"$lp/fake-init"
+  chmod +x "$lp/fake-init"
+  rc=0
+  err=$(unshare -m --propagation private sh -c "mount --bind '$lp/fake-init' /sbin/init &&
+    '$BIN/lxc-start' -P '$lp' -n '$name' -d" 2>&1) || rc=$?
+  expect_eq "no rootfs, the host's init: exit status" 1 "$rc"
+  expect_contains "no rootfs, the host's init: message" "lxc.rootfs.path is not set" "$err"
+  expect_eq "no rootfs, the host's init: not running" "State:          STOPPED" "$("$BIN/lxc-info" "${L[@]}" -s)"
+  cp "$lp/config.good" "$cfg"
+else
+  echo "info: no /sbin/init on this host: the no-rootfs check has nothing to refuse"
+fi
 echo "lxc.cap.keep = sys_admin" >> "$cfg"  # the template sets lxc.cap.drop
 bad_start "lxc.cap.keep with lxc.cap.drop" "either use lxc.cap.drop or lxc.cap.keep, not both"
 echo "lxc.log.file = /proc/no/such/dir.log" >> "$cfg"
