@@ -95,7 +95,7 @@ typedef struct lxc_attach_options_t {
 		.stderr_fd = 2,                             \
 		.log_fd = -EBADF,                           \
 		.lsm_label = NULL,                          \
-		.groups = {},                               \
+		.groups = {0, NULL},                        \
 	}
 
 /* A program and its argv (argv[0] included, NULL-terminated) for lxc_attach_run_command. */
