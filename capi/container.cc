@@ -145,6 +145,9 @@ bool start_argv(lxc_container* c, int useinit, const std::vector<std::string>& a
     return config_of(c);
   }();
   auto ct = container(c);
+  // As liblxc: a container runs from a config, its file's or one set in memory.
+  if (!ct.is_defined() && cfg.text().empty())
+    return ok(c, fail(ENOENT, "Container " + std::string(c->name) + " is not defined in " + c->config_path));
   if (ct.is_running()) return ok(c, fail(EBUSY, std::string(c->name) + " is already running"));
   if (!c->daemonize) {
     auto r = ct.start(std::move(cfg), o);
@@ -265,16 +268,22 @@ char* get_running_config_item(lxc_container* c, const char* key) {
   return dup_string(*v);
 }
 
-// Without a key: every key lxcpp knows. With lxc.net.N: the keys below it
-// (their last part, as LXC lists them).
+// As liblxc: for lxc.net.N the keys that interface's type takes (what
+// get_config_item("lxc.net.N") says), else every key lxcpp knows.
 int get_keys(lxc_container* c, const char* key, char* retv, int inlen) {
-  std::string out;
   std::string_view k = key ? key : "";
+  std::string out;
   if (k.starts_with("lxc.net.")) {
-    for (const auto& n : config::net_keys()) out += std::string(n.name) + "\n";
+    std::string_view idx = k.substr(8, k.find('.', 8) == std::string_view::npos ? std::string_view::npos : k.find('.', 8) - 8);
+    std::lock_guard lock(handle(c)->mu);
+    auto v = config_of(c).get_item("lxc.net." + std::string(idx));
+    if (!v) {
+      set_error(c, v.error());
+      return -1;
+    }
+    out = *v;
   } else {
-    for (const auto& s : config::container_keys())
-      if (k.empty() || std::string_view(s.name).starts_with(k)) out += std::string(s.name) + "\n";
+    for (const auto& s : config::container_keys()) out += std::string(s.name) + "\n";
   }
   clear_error(c);
   return copy_out(out, retv, inlen);
@@ -548,7 +557,8 @@ int snapshot_list(lxc_container* c, lxc_snapshot** out) {
   for (size_t i = 0; i < l->size(); ++i) {
     const auto& s = (*l)[i];
     arr[i].name = dup_string(s.name);
-    arr[i].comment_pathname = s.comment_path.empty() ? nullptr : dup_string(s.comment_path);
+    // As liblxc: where its comment is or would be (python3-lxc reads it unchecked).
+    arr[i].comment_pathname = dup_string(s.comment_path.empty() ? s.lxcpath + "/" + s.name + "/comment" : s.comment_path);
     arr[i].timestamp = dup_string(s.timestamp);
     arr[i].lxcpath = dup_string(s.lxcpath);
     arr[i].free = free_snapshot;

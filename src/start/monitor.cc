@@ -249,7 +249,7 @@ void Monitor::handle_client(int fd) {
       // Keep the connection: later transitions are pushed on it.
       if (commands::send_response(fd, static_cast<int32_t>(state_))) {
         // arg = 1: also the exit status of init (lxc-monitor).
-        state_clients_.push_back({UniqueFd(::dup(fd)), h.arg == 1});
+        state_clients_.push_back({UniqueFd(::dup(fd)), h.arg == 1, next_client_id_++});
       }
       break;
     }
@@ -409,7 +409,11 @@ int Monitor::run() {
       fds.push_back({device_.get(), POLLIN, 0});
     }
     size_t clients_idx = fds.size();
-    for (auto& c : state_clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+    std::vector<uint64_t> polled_clients;
+    for (auto& c : state_clients_) {
+      fds.push_back({c.fd.get(), POLLIN, 0});
+      polled_clients.push_back(c.id);
+    }
     size_t console_clients_idx = fds.size();
     add_console_pollfds(fds);
 
@@ -465,8 +469,14 @@ int Monitor::run() {
     }
     if (stdin_idx >= 0 && (fds[stdin_idx].revents & (POLLIN | POLLHUP))) pump_stdin();
     if (device_idx >= 0 && (fds[device_idx].revents & (POLLIN | POLLHUP | POLLERR))) pump_device();
-    for (size_t i = clients_idx; i < fds.size(); ++i) {
-      if (fds[i].revents & (POLLHUP | POLLERR | POLLIN)) state_clients_[i - clients_idx].fd.reset();
+    // A subscriber that hung up (or sent what it should not) goes. By id:
+    // handling a command above may have dropped subscribers (a failed send)
+    // or added one, so positions have moved, and a new one may have the
+    // number of a closed one's fd.
+    for (size_t i = 0; i < polled_clients.size(); ++i) {
+      if (!(fds[clients_idx + i].revents & (POLLHUP | POLLERR | POLLIN))) continue;
+      for (auto& c : state_clients_)
+        if (c.id == polled_clients[i]) c.fd.reset();
     }
     std::erase_if(state_clients_, [](const StateClient& c) { return !c.fd; });
   }

@@ -115,8 +115,10 @@ class Monitor {
   struct StateClient {
     UniqueFd fd;
     bool wants_exit_status = false;
+    uint64_t id = 0;  // told apart by this, not by position or fd number (see run())
   };
   std::vector<StateClient> state_clients_;
+  uint64_t next_client_id_ = 1;
   MonitorHooks hooks_;
 };
 

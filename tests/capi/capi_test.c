@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 	check(!c->is_defined(c), "not defined yet");
 	check_str(c->state(c), "STOPPED", "state of an undefined container");
 	check_str(c->get_config_path(c), lxcpath, "get_config_path");
+	check(!c->start(c, 0, NULL) && c->error_num == ENOENT, "start of an undefined container fails (ENOENT)");
 
 	/* Config in memory, then create with it (as liblxc: it becomes the container's). */
 	check(c->set_config_item(c, "lxc.net.0.type", "empty"), "set_config_item lxc.net.0.type");

@@ -86,4 +86,93 @@ expect_contains "python3-lxc: unfreeze" "unfreeze: (True, 'RUNNING')" "$out"
 expect_contains "python3-lxc: stop" "stop: (True, True, 'STOPPED')" "$out"
 expect_contains "python3-lxc: destroy" "destroy: (True, False)" "$out"
 expect_nothing_left capi-py "$lp"
+
+# The flow of python3-lxc's own examples/api_test.py (config lists,
+# get_keys, cgroups, freeze, shutdown, snapshots, clone, rename, destroy),
+# with a busybox container: the image server and DHCP it wants are not here.
+cat >"$lp/api_test.py" <<'EOF'
+# The flow of python3-lxc's examples/api_test.py with a busybox container
+# (no network: the image server and DHCP it wants are not here).
+import os, sys, uuid
+import lxc
+
+lp = sys.argv[1]
+NAME, CLONE, RENAMED = "api-" + uuid.uuid4().hex[:8], "clone-" + uuid.uuid4().hex[:8], "renamed-" + uuid.uuid4().hex[:8]
+def step(s):
+    print(s, flush=True)
+
+c = lxc.Container(NAME, lp)
+assert c.config_file_name == "%s/%s/config" % (lp, NAME)
+assert not c.defined and c.init_pid == -1 and c.name == NAME and not c.running and c.state == "STOPPED"
+step("create")
+c.set_config_item("lxc.net.0.type", "empty")
+assert c.create("busybox")
+assert c.defined
+assert c.name == c.get_config_item("lxc.uts.name"), c.get_config_item("lxc.uts.name")
+assert NAME in lxc.list_containers(config_path=lp)
+step("config")
+capdrop = c.get_config_item("lxc.cap.drop")
+assert isinstance(capdrop, list), capdrop
+c.clear_config_item("lxc.cap.drop")
+c.set_config_item("lxc.cap.drop", capdrop[:-1])
+c.append_config_item("lxc.cap.drop", capdrop[-1])
+c.save_config()
+assert capdrop == c.get_config_item("lxc.cap.drop"), c.get_config_item("lxc.cap.drop")
+assert "type" in c.get_keys("lxc.net.0"), c.get_keys("lxc.net.0")
+assert len(c.network) == 1
+step("start")
+assert c.start()
+assert c.wait("RUNNING", 3)
+assert c.init_pid > 1 and c.running and c.state == "RUNNING"
+assert "lo" in c.get_interfaces()
+assert c.name == c.get_config_item("lxc.uts.name") == c.get_running_config_item("lxc.uts.name")
+step("cgroups")
+assert c.set_cgroup_item("pids.max", "100")
+assert c.get_cgroup_item("pids.max") == "100", c.get_cgroup_item("pids.max")
+step("freeze")
+c.freeze()
+c.wait("FROZEN", 3)
+assert c.init_pid > 1 and c.running and c.state == "FROZEN"
+c.unfreeze()
+c.wait("RUNNING", 3)
+assert c.state == "RUNNING"
+step("shutdown")
+if not c.shutdown(3):
+    c.stop()
+if c.running:
+    c.stop()
+    c.wait("STOPPED", 3)
+assert c.init_pid == -1 and not c.running and c.state == "STOPPED"
+step("snapshots")
+assert not c.snapshot_list()
+assert c.snapshot() == "snap0"
+assert len(c.snapshot_list()) == 1
+assert c.snapshot_restore("snap0") is True
+assert c.snapshot_destroy("snap0") is True
+step("clone and rename")
+clone = c.clone(CLONE, config_path=lp)
+assert clone is not False
+# python3-lxc's rename() hands back a Container in the default lxcpath
+# (as its clone() does without config_path): undefined here, and not started.
+assert clone.rename(RENAMED)
+assert not lxc.Container(RENAMED).start()
+renamed = lxc.Container(RENAMED, lp)
+assert renamed.defined and renamed.start()
+assert renamed.wait("RUNNING", 3)
+assert renamed.stop() and renamed.wait("STOPPED", 3)
+assert renamed.destroy()
+step("destroy")
+assert c.destroy()
+assert not c.defined
+print("api_test: all passed")
+EOF
+rc=0
+out=$(PYTHONPATH="$dist" LD_LIBRARY_PATH="$BIN/lib" timeout 120 /usr/bin/python3 -X faulthandler "$lp/api_test.py" "$lp" 2>&1) ||
+  rc=$?
+echo "$out" | sed 's/^/  api_test: /'
+expect_eq "python3-lxc's api_test flow: exit status" 0 "$rc"
+expect_contains "python3-lxc's api_test flow runs through" "api_test: all passed" "$out"
+expect_eq "no container of it is left" "" "$(ls "$lp" | grep -E '^(api|clone|renamed)-' || true)"
+expect_eq "no cgroup of it is left" "" \
+  "$(find /sys/fs/cgroup -maxdepth 2 -regextype posix-extended -regex '.*/lxc\.(payload|monitor)\.(api|clone|renamed)-.*')"
 finish
