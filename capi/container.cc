@@ -18,6 +18,8 @@
 #include "api/destroy.h"
 #include "api/snapshot.h"
 #include "base/file.h"
+#include "console/proxy.h"
+#include "console/pty.h"
 #include "base/strings.h"
 #include "capi/handle.h"
 #include "config/keys.h"
@@ -521,9 +523,27 @@ int console_getfd(lxc_container* c, int* ttynum, int* ptxfd) {
   return t->connection.release();
 }
 
-int console(lxc_container* c, int, int, int, int, int) {
-  set_error(c, unsupported("console() (use console_getfd(), or lxc-console)").error());
-  return -1;
+// lxc-console's session on the caller's fds: tty ttynum (-1: the first free
+// one, 0: the console) until <escape q> (escape 1 is Ctrl+a), the end of
+// stdinfd's input, or the container's stop.
+int console(lxc_container* c, int ttynum, int stdinfd, int stdoutfd, int stderrfd, int escape) {
+  auto ct = container(c);
+  // Subscribed first, so that a stop while we attach is not missed.
+  auto state = api::subscribe_state(ct);
+  if (!state) return ok(c, unexpected(state.error())) ? 0 : -1;
+  auto con = api::open_console(ct, ttynum);
+  if (!con) return ok(c, unexpected(con.error())) ? 0 : -1;
+  std::string banner = console::banner(con->tty, escape);
+  [[maybe_unused]] auto n = ::write(stderrfd, banner.data(), banner.size());
+  console::RawMode raw;
+  if (::isatty(stdinfd)) {
+    auto r = console::RawMode::enter(stdinfd);
+    if (!r) return ok(c, unexpected(r.error())) ? 0 : -1;
+    raw = std::move(*r);
+  }
+  auto end = console::run_proxy({stdinfd, stdoutfd, con->master.get(), state->get(), escape});
+  raw.restore();
+  return ok(c, end ? Result<void>() : Result<void>(unexpected(end.error()))) ? 0 : -1;
 }
 
 int snapshot(lxc_container* c, const char* commentfile) {

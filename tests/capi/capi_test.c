@@ -3,6 +3,7 @@
  * destroyed there). Prints "ok"/"FAIL" lines; exits 1 on any failure. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <lxc/lxccontainer.h>
 #include <lxc/version.h>
 #include <signal.h>
@@ -121,6 +122,38 @@ int main(int argc, char **argv)
 	check(c->attach(c, in_container, "payload", &opts, &pid) == 0, "attach a function");
 	check(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 42,
 	      "the function ran inside and its return value is the exit status");
+
+	/* console(): tty1's getty answers a newline with its login prompt; a
+	 * writer sends it, then <Ctrl+a q> to detach. */
+	int in[2], out[2];
+	if (pipe(in) == 0 && pipe(out) == 0) {
+		pid_t writer = fork();
+		if (writer == 0) {
+			close(in[0]);
+			usleep(300 * 1000);
+			if (write(in[1], "\n", 1) < 0)
+				_exit(1);
+			usleep(1500 * 1000); /* getty answers well within this */
+			if (write(in[1], "\001q", 2) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(in[1]);
+		int devnull = open("/dev/null", O_WRONLY);
+		int rc = c->console(c, 1, in[0], out[1], devnull, 1);
+		close(out[1]);
+		close(devnull);
+		size_t have = 0;
+		ssize_t got;
+		while (have < sizeof(buf) - 1 && (got = read(out[0], buf + have, sizeof(buf) - 1 - have)) > 0)
+			have += (size_t)got;
+		buf[have] = '\0';
+		waitpid(writer, NULL, 0);
+		close(in[0]);
+		close(out[0]);
+		check(rc == 0, "console(): <Ctrl+a q> detaches, 0");
+		check(strstr(buf, "login:") != NULL, "console(): tty1's login prompt came through");
+	}
 
 	check(c->freeze(c), "freeze");
 	check_str(c->state(c), "FROZEN", "state FROZEN");
