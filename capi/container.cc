@@ -442,12 +442,12 @@ char** get_interfaces(lxc_container* c) {
   return dup_string_array(split(*names, "\n"));
 }
 
-// Addresses of the container's interfaces other than lo; family "inet" or
-// "inet6" (NULL: both). lxcpp does not filter by interface or scope.
+// Addresses of the container's interfaces other than lo, or of the one
+// named; family "inet" or "inet6" (NULL: both). IPv6 link-local addresses
+// are left out (liblxc's scope 0, global); lxcpp takes no other scope.
 char** get_ips(lxc_container* c, const char* interface, const char* family, int scope) {
-  (void)scope;
-  if (interface) {
-    set_error(c, unsupported("get_ips of one interface").error());
+  if (scope != 0) {
+    set_error(c, unsupported("get_ips of a scope other than 0").error());
     return nullptr;
   }
   int fam = !family ? 0 : std::strcmp(family, "inet") == 0 ? AF_INET : std::strcmp(family, "inet6") == 0 ? AF_INET6 : -1;
@@ -455,7 +455,7 @@ char** get_ips(lxc_container* c, const char* interface, const char* family, int 
     set_error(c, Error{EINVAL, std::string("unknown address family ") + family});
     return nullptr;
   }
-  return dup_string_array(container(c).ips(fam));
+  return dup_string_array(container(c).ips(fam, std::nullopt, interface ? interface : ""));
 }
 
 int get_cgroup_item(lxc_container* c, const char* subsys, char* retv, int inlen) {

@@ -95,9 +95,10 @@ class Container {
   Result<void> detach_interface(const std::string& dev, const std::string& dst = {}) const;
 
   // ---- introspection (introspect.cc) ----
-  // Addresses of the container's interfaces, lo excluded (family 0: both).
-  // init_pid, when the caller has it already, saves asking the monitor.
-  std::vector<std::string> ips(int family = 0, std::optional<pid_t> init_pid = {}) const;
+  // Addresses of the container's interfaces, lo excluded (family 0: both),
+  // or of the interface iface only. init_pid, when the caller has it
+  // already, saves asking the monitor.
+  std::vector<std::string> ips(int family = 0, std::optional<pid_t> init_pid = {}, std::string_view iface = {}) const;
   // Resource use from the container's cgroups (see cgroups::Stats for the
   // files); a field is empty when the host has no such counter.
   struct Stats {

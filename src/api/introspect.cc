@@ -23,12 +23,14 @@ namespace {
 
 // The addresses of the interfaces of the network namespace the calling
 // thread is in, loopback and IPv6 link-local ones left out.
-std::vector<std::string> interface_addresses(int family) {
+// Every interface's but lo's, or, as liblxc's get_ips, those of the one named.
+std::vector<std::string> interface_addresses(int family, std::string_view iface) {
   std::vector<std::string> out;
   struct ifaddrs* ifa = nullptr;
   if (::getifaddrs(&ifa) < 0) return out;
   for (auto* i = ifa; i; i = i->ifa_next) {
-    if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    if (!i->ifa_addr) continue;
+    if (iface.empty() ? (i->ifa_flags & IFF_LOOPBACK) != 0 : iface != i->ifa_name) continue;
     int fam = i->ifa_addr->sa_family;
     if ((fam != AF_INET && fam != AF_INET6) || (family && fam != family)) continue;
     char buf[INET6_ADDRSTRLEN];
@@ -83,7 +85,7 @@ Result<std::string> output_in_namespaces(pid_t pid, int flags, const std::functi
   return text;
 }
 
-std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_pid) const {
+std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_pid, std::string_view iface) const {
   std::vector<std::string> out;
   Result<pid_t> pid = known_pid ? Result<pid_t>(*known_pid) : init_pid();
   if (!pid) return out;
@@ -94,7 +96,7 @@ std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_p
   if (::geteuid() != 0) {
     auto text = output_in_namespaces(*pid, CLONE_NEWUSER | CLONE_NEWNET, [&] {
       std::string t;
-      for (const auto& a : interface_addresses(family)) t += a + "\n";
+      for (const auto& a : interface_addresses(family, iface)) t += a + "\n";
       return t;
     });
     if (text)
@@ -106,7 +108,7 @@ std::vector<std::string> Container::ips(int family, std::optional<pid_t> known_p
   // process stays where it is (lxc-ls -f asks this of every running
   // container: a thread costs a fraction of a fork).
   std::thread reader([&] {
-    if (::setns(ns.get(), CLONE_NEWNET) == 0) out = interface_addresses(family);
+    if (::setns(ns.get(), CLONE_NEWNET) == 0) out = interface_addresses(family, iface);
   });
   reader.join();
   return out;

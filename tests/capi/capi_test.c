@@ -169,6 +169,15 @@ int main(int argc, char **argv)
 		free(ifaces[i]);
 	free(ifaces);
 
+	char **ips = c->get_ips(c, "lo", "inet", 0);
+	check(ips && ips[0] && strcmp(ips[0], "127.0.0.1") == 0 && !ips[1], "get_ips of lo, inet: 127.0.0.1");
+	for (int i = 0; ips && ips[i]; i++)
+		free(ips[i]);
+	free(ips);
+	ips = c->get_ips(c, NULL, NULL, 0);
+	check(ips && !ips[0], "get_ips of every interface but lo: none (lxc.net.0.type = empty)");
+	free(ips);
+
 	char **names = NULL;
 	struct lxc_container **cs = NULL;
 	int n = list_active_containers(lxcpath, &names, &cs);
