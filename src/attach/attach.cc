@@ -320,19 +320,20 @@ Result<pid_t> spawn(const Target& t, const AttachOptions& o) {
       if (auto e = enter_pid_ns_for_children(pr); !e) return unexpected(e.error());
       return clone_attached(pr, true, nullptr);
     }();
-    int32_t head[2] = {r ? *r : -1, r ? 0 : (r.error().code ? r.error().code : EIO)};
+    // pid, errno, and the length of the message that follows: the attached
+    // process holds the pipe too (a function never execs), so its end is no
+    // end of the message.
     std::string msg = r ? std::string() : describe(r.error());
+    int32_t head[3] = {r ? *r : -1, r ? 0 : (r.error().code ? r.error().code : EIO), static_cast<int32_t>(msg.size())};
     (void)commands::write_all(wr.get(), head, sizeof head);
     (void)commands::write_all(wr.get(), msg.data(), msg.size());
     ::_exit(0);
   }
   wr.reset();
-  int32_t head[2] = {-1, EPIPE};
+  int32_t head[3] = {-1, EPIPE, 0};
   bool got = commands::read_all(rd.get(), head, sizeof head).has_value();
-  std::string msg;
-  char buf[512];
-  ssize_t n;
-  while ((n = ::read(rd.get(), buf, sizeof buf)) > 0) msg.append(buf, static_cast<size_t>(n));
+  std::string msg(got && head[2] > 0 ? static_cast<size_t>(head[2]) : 0, '\0');
+  if (!msg.empty() && !commands::read_all(rd.get(), msg.data(), msg.size())) msg.clear();
   ::waitpid(mid, nullptr, 0);
   if (!got) return fail(EPIPE, "the attach helper died");
   if (head[0] < 0) return fail(head[1], msg.empty() ? std::string("attach") : msg);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -28,6 +29,20 @@ static void check_str(const char *got, const char *want, const char *what)
 	if (!same)
 		printf("     got [%s], want [%s]\n", got ? got : "(null)", want ? want : "(null)");
 	check(same, what);
+}
+
+static int sleeper(void *payload)
+{
+	(void)payload;
+	sleep(2);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int in_container(void *payload)
@@ -154,6 +169,13 @@ int main(int argc, char **argv)
 		check(rc == 0, "console(): <Ctrl+a q> detaches, 0");
 		check(strstr(buf, "login:") != NULL, "console(): tty1's login prompt came through");
 	}
+
+	/* attach() returns once the function runs, not when it is done. */
+	double t0 = now_s();
+	pid = -1;
+	check(c->attach(c, sleeper, NULL, &opts, &pid) == 0 && now_s() - t0 < 1.5, "attach() does not wait for the function");
+	check(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the function's process is ours to wait for");
 
 	check(c->freeze(c), "freeze");
 	check_str(c->state(c), "FROZEN", "state FROZEN");
